@@ -1,0 +1,94 @@
+# pishkhan — build, run, test.  See README.md.
+#
+#   make            build ./pishkhan
+#   make run        install deps, build, create demo data if none, serve :8080
+#   make check      all tests, normal build then ASan+UBSan build
+#   make unit       cmocka unit tests only (current build flavour)
+#   make e2e        browser journeys only
+
+CC      ?= cc
+PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n icu-io xlsxwriter libqrencode
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Werror -Wno-format-nonliteral
+OPT     ?= -O2 -g
+SAN     ?=
+ifeq ($(SAN),1)
+  B      := build-san
+  OPT    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDSAN  := -fsanitize=address,undefined
+  BIN    := $(B)/pishkhan
+else
+  B      := build
+  LDSAN  :=
+  BIN    := pishkhan
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lm -lpthread
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(LDSAN)
+
+SRC_LIB := $(wildcard src/base/*.c src/store/*.c src/domain/*.c src/web/*.c src/cli/*.c)
+OBJ_LIB := $(SRC_LIB:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard test/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+GEN     := $(B)/gen/assets.c
+
+.PHONY: all run check unit http e2e clean deps demo
+all: $(BIN)
+
+$(BIN): $(OBJ_LIB) $(B)/src/main.o $(B)/gen/assets.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Static assets (CSS, font, icons) compiled into the binary with content hashes.
+# tools/embed is a host tool: built without sanitizers whatever the flavour.
+# The Vazirmatn font comes from npm (scripts/deps); without node_modules the
+# build still works and pages fall back to system fonts.
+FONT_DIR    := node_modules/@fontsource/vazirmatn/files
+FONT_400    := $(wildcard $(FONT_DIR)/vazirmatn-arabic-400-normal.woff2)
+FONT_700    := $(wildcard $(FONT_DIR)/vazirmatn-arabic-700-normal.woff2)
+EMBED_EXTRA := $(if $(FONT_400),fonts/vazirmatn-400.woff2=$(FONT_400)) \
+               $(if $(FONT_700),fonts/vazirmatn-700.woff2=$(FONT_700))
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+$(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FONT_700) \
+        $(wildcard node_modules/.package-lock.json)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $@ web $(EMBED_EXTRA)
+
+$(B)/gen/assets.o: $(GEN)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/test/%: test/unit/%.c $(OBJ_LIB) $(B)/gen/assets.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+deps:
+	sh scripts/deps
+
+PISHKHAN_DATA ?= ./pishkhan-data
+run: deps
+	$(MAKE) all
+	@if [ ! -f "$(PISHKHAN_DATA)/pishkhan.db" ]; then ./pishkhan demo --data "$(PISHKHAN_DATA)"; fi
+	./pishkhan serve --data "$(PISHKHAN_DATA)" --port 8080
+
+check: deps
+	$(MAKE) all unit
+	$(MAKE) SAN=1 all unit
+	sh test/run
+
+e2e: deps all
+	sh test/run --only e2e
+
+clean:
+	rm -rf build build-san pishkhan
+
+-include $(OBJ_LIB:.o=.d) $(B)/src/main.d

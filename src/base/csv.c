@@ -1,0 +1,361 @@
+/*
+** csv.c — a streaming RFC 4180 CSV reader, and a field writer.
+**
+** The reader pulls the input through its own 64 KB buffer with fread(), and
+** scans runs of ordinary bytes in place, so the cost per byte is a table
+** lookup, not a function call. The current record's fields are kept one
+** after another, each NUL-terminated, in one growable block; memory is
+** bounded by the longest record, and a record longer than the reader's
+** limit (CSV_MAX_RECORD unless csv_set_max_record() says otherwise) is
+** read to its end but reported as an error instead of being kept.
+*/
+#include "csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define CSV_BUFSZ      65536
+#define CSV_MAX_RECORD (64 * 1024 * 1024)
+
+struct CsvReader {
+  FILE *pIn;               /* input; not owned */
+  unsigned char *aBuf;     /* read-ahead buffer, CSV_BUFSZ bytes */
+  size_t iBuf, nBuf;       /* next unread byte, bytes valid in aBuf */
+  long long iBase;         /* input offset of aBuf[0] */
+  int bStarted;            /* the BOM check has been done */
+  char *zRec;              /* fields of the current record, NUL-separated */
+  size_t nRec, nRecAlloc;  /* bytes used / allocated in zRec */
+  size_t *aOff;            /* aOff[i]: offset in zRec of field i */
+  size_t *aLen;            /* aLen[i]: length of field i */
+  int nField, nFieldAlloc; /* fields in the record / slots allocated */
+  size_t nMaxRec;          /* most bytes a record may hold */
+  int bTooLong;            /* the record overflowed nMaxRec */
+  long iLine;              /* physical line of the next unread byte */
+  long iRecLine;           /* line where the current record starts */
+  int iErrCol;             /* 1-based field of the last error, or 0 */
+  const char *zErr;        /* message of the last error, or "" */
+};
+
+/* aSpecial[c] is 1 for the bytes that end a run in an unquoted field. */
+static const unsigned char aSpecial[256] = {
+  ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1,
+};
+
+/*
+** Start reading CSV from pIn. The reader does not close pIn. Aborts on
+** out-of-memory.
+*/
+CsvReader *csv_open(FILE *pIn){
+  CsvReader *p = xcalloc(1, sizeof(*p));
+  p->pIn = pIn;
+  p->aBuf = xmalloc(CSV_BUFSZ);
+  p->iLine = 1;
+  p->zErr = "";
+  p->nMaxRec = CSV_MAX_RECORD;
+  return p;
+}
+
+/*
+** Limit the bytes a record may hold (its fields plus one per field) to
+** nMax; a longer record makes csv_next() return -1 "record too long".
+*/
+void csv_set_max_record(CsvReader *p, size_t nMax){
+  p->nMaxRec = nMax;
+}
+
+/*
+** Free p and everything it holds (not its FILE). p may be NULL.
+*/
+void csv_close(CsvReader *p){
+  if( p==0 ) return;
+  free(p->aBuf);
+  free(p->zRec);
+  free(p->aOff);
+  free(p->aLen);
+  free(p);
+}
+
+/*
+** Refill the read buffer. Returns the number of bytes now available, 0
+** at end of input (or on a read error, which ends the input too).
+*/
+static size_t csv_fill(CsvReader *p){
+  p->iBase += (long long)p->nBuf;
+  p->iBuf = 0;
+  p->nBuf = fread(p->aBuf, 1, CSV_BUFSZ, p->pIn);
+  return p->nBuf;
+}
+
+/*
+** Return the next byte without consuming it, or -1 at end of input.
+*/
+static inline int csv_peek(CsvReader *p){
+  if( p->iBuf>=p->nBuf && csv_fill(p)==0 ) return -1;
+  return p->aBuf[p->iBuf];
+}
+
+/*
+** Append z[0..n) to the current field. Past p->nMaxRec the bytes are
+** dropped and the record is marked too long.
+*/
+static void csv_add(CsvReader *p, const void *z, size_t n){
+  if( p->bTooLong ) return;
+  if( p->nRec + n + 1 > p->nMaxRec ){
+    p->bTooLong = 1;
+    p->iErrCol = p->nField + 1;
+    return;
+  }
+  if( p->nRec + n + 1 > p->nRecAlloc ){
+    size_t nNew = p->nRecAlloc ? p->nRecAlloc : 1024;
+    while( nNew < p->nRec + n + 1 ) nNew *= 2;
+    p->zRec = xrealloc(p->zRec, nNew);
+    p->nRecAlloc = nNew;
+  }
+  memcpy(p->zRec + p->nRec, z, n);
+  p->nRec += n;
+}
+
+/*
+** Close the field that started at offset iStart of zRec.
+*/
+static void csv_end_field(CsvReader *p, size_t iStart){
+  if( p->nField>=p->nFieldAlloc ){
+    p->nFieldAlloc = p->nFieldAlloc ? p->nFieldAlloc*2 : 16;
+    p->aOff = xrealloc(p->aOff, sizeof(p->aOff[0]) * (size_t)p->nFieldAlloc);
+    p->aLen = xrealloc(p->aLen, sizeof(p->aLen[0]) * (size_t)p->nFieldAlloc);
+  }
+  if( p->bTooLong ){
+    p->aOff[p->nField] = 0;
+    p->aLen[p->nField] = 0;
+  }else{
+    csv_add(p, "", 1);
+    p->aOff[p->nField] = iStart;
+    p->aLen[p->nField] = p->nRec - iStart - 1;
+  }
+  p->nField++;
+}
+
+/*
+** Consume one line end ("\n", "\r\n" or a lone "\r") if the next byte
+** starts one, counting the line. Returns 1 if it did, 0 otherwise.
+*/
+static int csv_eol(CsvReader *p){
+  int c = csv_peek(p);
+  if( c=='\n' ){
+    p->iBuf++;
+    p->iLine++;
+    return 1;
+  }
+  if( c=='\r' ){
+    p->iBuf++;
+    if( csv_peek(p)=='\n' ) p->iBuf++;
+    p->iLine++;
+    return 1;
+  }
+  return 0;
+}
+
+/*
+** Skip the rest of the physical line after an error, with its line end.
+*/
+static void csv_skip_line(CsvReader *p){
+  int c;
+  while( (c = csv_peek(p))>=0 ){
+    if( c=='\n' || c=='\r' ){
+      csv_eol(p);
+      return;
+    }
+    p->iBuf++;
+  }
+}
+
+/*
+** Record an error at the current field and return -1.
+*/
+static int csv_fail(CsvReader *p, const char *zMsg){
+  p->iErrCol = p->nField + 1;
+  p->zErr = zMsg;
+  return -1;
+}
+
+/*
+** Read a quoted field; the opening quote is the next byte. On return the
+** closing quote has been consumed. Returns 0, or -1 when the input ends
+** inside the quotes.
+*/
+static int csv_quoted(CsvReader *p){
+  p->iBuf++;
+  for(;;){
+    const unsigned char *zS, *zE, *zQ;
+    if( p->iBuf>=p->nBuf && csv_fill(p)==0 ) return -1;
+    zS = p->aBuf + p->iBuf;
+    zE = p->aBuf + p->nBuf;
+    for(zQ=zS; zQ<zE && *zQ!='"' && *zQ!='\n'; zQ++){}
+    csv_add(p, zS, (size_t)(zQ - zS));
+    p->iBuf = (size_t)(zQ - p->aBuf);
+    if( zQ==zE ) continue;
+    p->iBuf++;
+    if( *zQ=='\n' ){
+      csv_add(p, "\n", 1);
+      p->iLine++;
+      continue;
+    }
+    if( csv_peek(p)=='"' ){            /* doubled quote */
+      csv_add(p, "\"", 1);
+      p->iBuf++;
+      continue;
+    }
+    return 0;
+  }
+}
+
+/*
+** Read an unquoted field up to (not including) the comma, line end or end
+** of input that closes it. Returns 0, or -1 if it holds a quote.
+*/
+static int csv_unquoted(CsvReader *p){
+  for(;;){
+    const unsigned char *zS, *zE, *zQ;
+    if( p->iBuf>=p->nBuf && csv_fill(p)==0 ) return 0;
+    zS = p->aBuf + p->iBuf;
+    zE = p->aBuf + p->nBuf;
+    for(zQ=zS; zQ<zE && !aSpecial[*zQ]; zQ++){}
+    csv_add(p, zS, (size_t)(zQ - zS));
+    p->iBuf = (size_t)(zQ - p->aBuf);
+    if( zQ==zE ) continue;
+    return *zQ=='"' ? -1 : 0;
+  }
+}
+
+/*
+** Read the next record. Returns 1 when a record was read, 0 at end of
+** input, -1 on a malformed record (csv_error() and csv_error_column() say
+** why and where; the next call resumes after it). Blank lines are skipped.
+*/
+int csv_next(CsvReader *p){
+  int c;
+  p->nRec = 0;
+  p->nField = 0;
+  p->bTooLong = 0;
+  p->iErrCol = 0;
+  p->zErr = "";
+  if( !p->bStarted ){
+    p->bStarted = 1;
+    if( csv_peek(p)==0xEF && p->nBuf - p->iBuf>=3
+     && memcmp(p->aBuf + p->iBuf, "\xEF\xBB\xBF", 3)==0 ){
+      p->iBuf += 3;
+    }
+  }
+  while( csv_eol(p) ){}
+  if( csv_peek(p)<0 ) return 0;
+  p->iRecLine = p->iLine;
+  for(;;){
+    size_t iStart = p->nRec;
+    if( csv_peek(p)=='"' ){
+      if( csv_quoted(p) ) return csv_fail(p, "unterminated quoted field");
+      c = csv_peek(p);
+      if( c!=',' && c!='\n' && c!='\r' && c>=0 ){
+        csv_fail(p, "stray character after a closing quote");
+        csv_skip_line(p);
+        return -1;
+      }
+    }else if( csv_unquoted(p) ){
+      csv_fail(p, "quote inside an unquoted field");
+      csv_skip_line(p);
+      return -1;
+    }
+    csv_end_field(p, iStart);
+    if( csv_peek(p)==',' ){
+      p->iBuf++;
+      continue;
+    }
+    csv_eol(p);
+    break;
+  }
+  if( p->bTooLong ){
+    int iCol = p->iErrCol;
+    p->nField = 0;
+    csv_fail(p, "record too long");
+    p->iErrCol = iCol;
+    return -1;
+  }
+  return 1;
+}
+
+/*
+** Number of fields in the current record.
+*/
+int csv_nfield(const CsvReader *p){
+  return p->nField;
+}
+
+/*
+** Field i of the current record, NUL-terminated; "" when i is out of
+** range, so a short (ragged) row reads as empty trailing fields.
+*/
+const char *csv_field(const CsvReader *p, int i){
+  if( i<0 || i>=p->nField ) return "";
+  return p->zRec + p->aOff[i];
+}
+
+/*
+** Byte length of field i of the current record; 0 when out of range.
+*/
+size_t csv_field_len(const CsvReader *p, int i){
+  if( i<0 || i>=p->nField ) return 0;
+  return p->aLen[i];
+}
+
+/*
+** 1-based physical line where the current record starts.
+*/
+long csv_line(const CsvReader *p){
+  return p->iRecLine;
+}
+
+/*
+** 1-based field number of the last error, or 0 when there was none.
+*/
+int csv_error_column(const CsvReader *p){
+  return p->iErrCol;
+}
+
+/*
+** Message of the last error, or "" when there was none.
+*/
+const char *csv_error(const CsvReader *p){
+  return p->zErr;
+}
+
+/*
+** Bytes of input consumed so far.
+*/
+long long csv_offset(const CsvReader *p){
+  return p->iBase + (long long)p->iBuf;
+}
+
+/*
+** Write z to pOut as one CSV field, quoted (with inner quotes doubled)
+** when it holds a comma, quote, CR or LF, or starts or ends with a space
+** or tab.
+*/
+void csv_write_field(FILE *pOut, const char *z){
+  size_t n = strlen(z);
+  const char *zQ;
+  if( n==0 ) return;
+  if( strpbrk(z, ",\"\r\n")==0 && z[0]!=' ' && z[0]!='\t'
+   && z[n-1]!=' ' && z[n-1]!='\t' ){
+    fwrite(z, 1, n, pOut);
+    return;
+  }
+  putc('"', pOut);
+  while( (zQ = strchr(z, '"'))!=0 ){
+    fwrite(z, 1, (size_t)(zQ - z) + 1, pOut);
+    putc('"', pOut);
+    z = zQ + 1;
+  }
+  fputs(z, pOut);
+  putc('"', pOut);
+}

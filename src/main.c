@@ -1,0 +1,55 @@
+/*
+** main.c — the pishkhan command: dispatch to a subcommand.
+*/
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct Command {
+  const char *zName;
+  int (*xCmd)(int, char **);
+  const char *zHelp;
+} Command;
+
+static const Command aCmd[] = {
+  { "init",   cmd_init,   "init [--data DIR] [--regions FILE]   create or update a data directory" },
+  { "office", cmd_office, "office import FILE.csv | office export   the office registry (CSV)" },
+  { "serve",  cmd_serve,  "serve [--port N] [--bind ADDR] [--threads N]   the web server" },
+  { "audit",  cmd_audit,  "audit verify   check the audit chain" },
+  { "routes", cmd_routes, "routes   list every web route" },
+};
+
+static void usage(FILE *pOut){
+  size_t i;
+  fprintf(pOut, "usage: pishkhan COMMAND [--data DIR] [options]\n\n"
+                "Every command takes --data DIR (default $PISHKHAN_DATA, else ./pishkhan-data).\n\n");
+  for(i=0; i<sizeof(aCmd)/sizeof(aCmd[0]); i++){
+    fprintf(pOut, "  pishkhan %s\n", aCmd[i].zHelp);
+  }
+  fprintf(pOut, "\nSee README.md and docs/ for details.\n");
+}
+
+int main(int argc, char **argv){
+  size_t i;
+  if( sodium_init()<0 ){
+    fprintf(stderr, "pishkhan: libsodium failed to initialise\n");
+    return 1;
+  }
+  if( argc<2 || strcmp(argv[1], "help")==0 || strcmp(argv[1], "--help")==0
+   || strcmp(argv[1], "-h")==0 ){
+    usage(argc<2 ? stderr : stdout);
+    return argc<2 ? 2 : 0;
+  }
+  if( strcmp(argv[1], "version")==0 || strcmp(argv[1], "--version")==0 ){
+    printf("pishkhan 0.1\n");
+    return 0;
+  }
+  for(i=0; i<sizeof(aCmd)/sizeof(aCmd[0]); i++){
+    if( strcmp(argv[1], aCmd[i].zName)==0 ) return aCmd[i].xCmd(argc-1, argv+1);
+  }
+  fprintf(stderr, "pishkhan: unknown command \"%s\"\n\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

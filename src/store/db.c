@@ -1,0 +1,209 @@
+/*
+** db.c — opening a data directory, migrations, small query helpers.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/collate.h"
+#include "base/mem.h"
+#include "base/text.h"
+#include "store/db.h"
+#include "store/schema.h"
+
+/*
+** Resolve the data directory from the --data argument, the environment, or
+** the default.
+*/
+const char *db_dir(const char *zArg){
+  const char *z;
+  if( zArg && zArg[0] ) return zArg;
+  z = getenv("PISHKHAN_DATA");
+  if( z && z[0] ) return z;
+  return "./pishkhan-data";
+}
+
+/* SQLite collation callback: Persian order through ICU. */
+static int collFa(void *pArg, int nA, const void *pA, int nB, const void *pB){
+  return collate_cmp((Collator *)pArg, pA, nA, pB, nB);
+}
+static void collFree(void *p){ collate_close((Collator *)p); }
+
+/* SQL function norm(X): text_normalize, NULL for NULL or broken UTF-8. */
+static void fnNorm(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *z = (const char *)sqlite3_value_text(argv[0]);
+  Buf b = {0};
+  (void)argc;
+  if( z==0 ) return;
+  if( text_normalize(z, strlen(z), &b)==0 ){
+    sqlite3_result_text(ctx, buf_str(&b), (int)b.n, SQLITE_TRANSIENT);
+  }
+  buf_free(&b);
+}
+
+int db_schema_version(void){ return nMigration; }
+
+int db_user_version(sqlite3 *db){
+  return (int)db_int(db, 0, "PRAGMA user_version", 0);
+}
+
+/*
+** Apply every migration past the database's user_version, each in its own
+** transaction. Returns 0, or -1 with *pzErr set.
+*/
+static int migrate(sqlite3 *db, char **pzErr){
+  int v = db_user_version(db);
+  for(; v<nMigration; v++){
+    char *zErr = 0;
+    char zPragma[64];
+    if( db_begin(db) ){ *pzErr = xsprintf("migration %d: %s", v+1, sqlite3_errmsg(db)); return -1; }
+    if( sqlite3_exec(db, aMigration[v], 0, 0, &zErr)!=SQLITE_OK ){
+      *pzErr = xsprintf("migration %d: %s", v+1, zErr ? zErr : "error");
+      sqlite3_free(zErr);
+      db_rollback(db);
+      return -1;
+    }
+    snprintf(zPragma, sizeof zPragma, "PRAGMA user_version=%d", v+1);
+    db_exec(db, zPragma);
+    if( db_commit(db) ){ *pzErr = xsprintf("migration %d: %s", v+1, sqlite3_errmsg(db)); return -1; }
+  }
+  return 0;
+}
+
+/*
+** Open the database of data directory zDir (see db.h).
+*/
+sqlite3 *db_open(const char *zDir, int flags, char **pzErr){
+  sqlite3 *db = 0;
+  struct stat st;
+  char *zPath;
+  int v, rc;
+  *pzErr = 0;
+  if( stat(zDir, &st)!=0 ){
+    if( !(flags & DB_CREATE) ){
+      *pzErr = xsprintf("no data directory at %s (run 'pishkhan init --data %s' first)", zDir, zDir);
+      return 0;
+    }
+    if( mkdir(zDir, 0750)!=0 ){
+      *pzErr = xsprintf("cannot create %s: %s", zDir, strerror(errno));
+      return 0;
+    }
+  }else if( !S_ISDIR(st.st_mode) ){
+    *pzErr = xsprintf("%s is not a directory", zDir);
+    return 0;
+  }
+  zPath = xsprintf("%s/pishkhan.db", zDir);
+  if( !(flags & DB_CREATE) && access(zPath, F_OK)!=0 ){
+    *pzErr = xsprintf("%s holds no pishkhan database (run 'pishkhan init --data %s' first)", zDir, zDir);
+    free(zPath);
+    return 0;
+  }
+  rc = sqlite3_open_v2(zPath, &db,
+        (flags & DB_READONLY) ? SQLITE_OPEN_READONLY
+                              : (SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE),
+        0);
+  free(zPath);
+  if( rc!=SQLITE_OK ){
+    *pzErr = xsprintf("cannot open database in %s: %s", zDir, db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return 0;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_create_collation_v2(db, "fa", SQLITE_UTF8, collate_open(), collFa, collFree);
+  sqlite3_create_function(db, "norm", 1, SQLITE_UTF8|SQLITE_DETERMINISTIC, 0, fnNorm, 0, 0);
+  if( !(flags & DB_READONLY) ){
+    db_exec(db, "PRAGMA journal_mode=WAL");
+    db_exec(db, "PRAGMA synchronous=NORMAL");
+  }
+  db_exec(db, "PRAGMA foreign_keys=ON");
+  v = db_user_version(db);
+  if( v>nMigration ){
+    *pzErr = xsprintf("the data directory %s was written by a newer pishkhan "
+                      "(schema %d; this binary knows up to %d): upgrade pishkhan",
+                      zDir, v, nMigration);
+    sqlite3_close(db);
+    return 0;
+  }
+  if( !(flags & DB_CREATE) && v==0 ){
+    *pzErr = xsprintf("%s holds no pishkhan database (run 'pishkhan init --data %s' first)", zDir, zDir);
+    sqlite3_close(db);
+    return 0;
+  }
+  if( !(flags & DB_READONLY) && migrate(db, pzErr) ){
+    sqlite3_close(db);
+    return 0;
+  }
+  return db;
+}
+
+void db_close(sqlite3 *db){
+  if( db ) sqlite3_close_v2(db);
+}
+
+/*
+** Prepare zSql; abort on failure since SQL text is part of the program.
+*/
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *zSql){
+  sqlite3_stmt *p = 0;
+  if( sqlite3_prepare_v2(db, zSql, -1, &p, 0)!=SQLITE_OK ){
+    fprintf(stderr, "pishkhan: SQL error: %s\n  in: %s\n", sqlite3_errmsg(db), zSql);
+    abort();
+  }
+  return p;
+}
+
+int db_exec(sqlite3 *db, const char *zSql){
+  return sqlite3_exec(db, zSql, 0, 0, 0);
+}
+
+int db_begin(sqlite3 *db){ return db_exec(db, "BEGIN IMMEDIATE"); }
+int db_commit(sqlite3 *db){ return db_exec(db, "COMMIT"); }
+void db_rollback(sqlite3 *db){
+  if( !sqlite3_get_autocommit(db) ) db_exec(db, "ROLLBACK");
+}
+
+long long db_int(sqlite3 *db, long long iDflt, const char *zSql, const char *zArg){
+  sqlite3_stmt *p = db_prepare(db, zSql);
+  long long v = iDflt;
+  if( zArg ) sqlite3_bind_text(p, 1, zArg, -1, SQLITE_STATIC);
+  if( sqlite3_step(p)==SQLITE_ROW && sqlite3_column_type(p, 0)!=SQLITE_NULL ){
+    v = sqlite3_column_int64(p, 0);
+  }
+  sqlite3_finalize(p);
+  return v;
+}
+
+char *db_text(sqlite3 *db, const char *zSql, const char *zArg){
+  sqlite3_stmt *p = db_prepare(db, zSql);
+  char *z = 0;
+  if( zArg ) sqlite3_bind_text(p, 1, zArg, -1, SQLITE_STATIC);
+  if( sqlite3_step(p)==SQLITE_ROW && sqlite3_column_type(p, 0)!=SQLITE_NULL ){
+    z = xstrdup((const char *)sqlite3_column_text(p, 0));
+  }
+  sqlite3_finalize(p);
+  return z;
+}
+
+const char *db_col_text(sqlite3_stmt *p, int i){
+  const char *z = (const char *)sqlite3_column_text(p, i);
+  return z ? z : "";
+}
+
+char *db_setting(sqlite3 *db, const char *zKey){
+  return db_text(db, "SELECT value FROM setting WHERE key=?1", zKey);
+}
+
+void db_set_setting(sqlite3 *db, const char *zKey, const char *zValue){
+  sqlite3_stmt *p = db_prepare(db,
+    "INSERT INTO setting(key,value) VALUES(?1,?2)"
+    " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+  sqlite3_bind_text(p, 1, zKey, -1, SQLITE_STATIC);
+  sqlite3_bind_text(p, 2, zValue, -1, SQLITE_STATIC);
+  sqlite3_step(p);
+  sqlite3_finalize(p);
+}

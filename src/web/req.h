@@ -1,0 +1,86 @@
+/*
+** req.h — one HTTP request and its response, as handlers see them.
+**
+** A Req owns all memory of its request: req_alloc() and friends allocate
+** from an arena freed when the response has been queued. Output is
+** buffered (r->out) so that a handler can still change the status after
+** writing; nothing reaches the client before the handler returns.
+*/
+#ifndef PK_REQ_H
+#define PK_REQ_H
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/collate.h"
+
+typedef struct Arena Arena;
+typedef struct Server Server;
+typedef struct Principal Principal;
+
+#define REQ_MAX_ARGS 4
+#define REQ_MAX_HEADERS 8
+
+typedef struct Param { const char *zName; const char *zValue; } Param;
+
+typedef struct Req {
+  Server *pSrv;
+  void *pConn;              /* struct MHD_Connection * */
+  sqlite3 *db;              /* this worker's connection, for the request */
+  const char *zMethod;      /* "GET", "POST", ... */
+  const char *zPath;        /* path without query, e.g. "/offices/U-1001" */
+  const char *zAddr;        /* client address as text */
+  const char *azArg[REQ_MAX_ARGS];  /* path segments matched by '*' */
+  int nArg;
+  unsigned routeFlags;
+  Buf body;                 /* request body (bounded by the route's limit) */
+  Param *aForm; int nForm;  /* parsed application/x-www-form-urlencoded body */
+  json_t *pJson;            /* parsed JSON body, or NULL */
+  Principal *pWho;          /* the logged-in user, or NULL */
+  /* response */
+  int status;
+  const char *zType;        /* Content-Type */
+  Buf out;
+  const char *azHdr[REQ_MAX_HEADERS][2];
+  int nHdr;
+  Arena *pArena;
+  /* server bookkeeping */
+  size_t mxBody;            /* body limit for this request */
+  int bTooLarge;            /* body exceeded mxBody */
+  int bSent;                /* response queued */
+} Req;
+
+/* Arena memory, freed with the request. Never NULL. */
+void *req_alloc(Req *r, size_t n);
+char *req_strdup(Req *r, const char *z);
+char *req_printf(Req *r, const char *zFmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Request input. */
+const char *req_header(Req *r, const char *zName);
+const char *req_cookie(Req *r, const char *zName);
+const char *req_query(Req *r, const char *zName);   /* URL query, decoded */
+const char *req_form(Req *r, const char *zName);    /* form body field */
+/* Query or form, normalised (text_normalize); NULL when absent or broken. */
+const char *req_param(Req *r, const char *zName);
+/* Integer parameter with a default, Persian digits accepted. */
+long long req_param_int(Req *r, const char *zName, long long iDflt);
+
+/* Response. */
+void req_set_header(Req *r, const char *zName, const char *zValue);
+void req_redirect(Req *r, const char *zUrl);      /* 303 See Other */
+/* Send a JSON document (takes ownership of pDoc). */
+void req_json(Req *r, int status, json_t *pDoc);
+/* JSON {"error": zMsg, ...} with the status. */
+void req_json_error(Req *r, int status, const char *zMsg);
+/* An error for a person or a program, chosen by the route's kind:
+** a Persian HTML page, or JSON {"error":..}. zMsg is Persian for pages. */
+void req_error(Req *r, int status, const char *zMsg);
+void req_not_found(Req *r);
+/* req_error with a Persian message for pages and an English one for the API. */
+void req_error2(Req *r, int status, const char *zFa, const char *zEn);
+
+/* Is this request for the JSON API (/api/...)? */
+int req_is_api(const Req *r);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+** server.c — libmicrohttpd glue: a thread pool, one SQLite connection per
+** worker, bounded request bodies, route dispatch, security headers, and a
+** clean shutdown on SIGINT/SIGTERM.
+**
+** No mutable globals: everything the workers share hangs off one Server,
+** passed to libmicrohttpd as its closure.
+*/
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/mem.h"
+#include "base/text.h"
+#include "store/db.h"
+#include "web/req.h"
+#include "web/reqimpl.h"
+#include "web/server.h"
+#include "web/session.h"
+
+#define CSP "default-src 'self'; img-src 'self' data:; style-src 'self'; " \
+            "script-src 'self'; object-src 'none'; base-uri 'none'; "      \
+            "form-action 'self'; frame-ancestors 'none'"
+
+struct Server {
+  const ServeOpts *pOpts;
+  struct MHD_Daemon *pDaemon;
+  pthread_mutex_t mx;
+  pthread_cond_t cv;
+  sqlite3 **aDb;      /* one connection per worker */
+  int *aBusy;
+  int nDb;
+};
+
+const char *server_dir(const Server *p){ return p->pOpts->zDir; }
+
+/* Take a free connection from the pool, waiting if all are in use. */
+static sqlite3 *poolAcquire(Server *p){
+  sqlite3 *db = 0;
+  int i;
+  pthread_mutex_lock(&p->mx);
+  for(;;){
+    for(i=0; i<p->nDb; i++){
+      if( !p->aBusy[i] ){ p->aBusy[i] = 1; db = p->aDb[i]; break; }
+    }
+    if( db ) break;
+    pthread_cond_wait(&p->cv, &p->mx);
+  }
+  pthread_mutex_unlock(&p->mx);
+  return db;
+}
+
+static void poolRelease(Server *p, sqlite3 *db){
+  int i;
+  pthread_mutex_lock(&p->mx);
+  for(i=0; i<p->nDb; i++){
+    if( p->aDb[i]==db ){ p->aBusy[i] = 0; break; }
+  }
+  pthread_cond_signal(&p->cv);
+  pthread_mutex_unlock(&p->mx);
+}
+
+/*
+** Match zPath against zPattern ('*' = one non-empty segment). On a match,
+** fill r->azArg and return 1.
+*/
+static int routeMatch(Req *r, const char *zPattern, const char *zPath){
+  int nArg = 0;
+  const char *azArg[REQ_MAX_ARGS];
+  while( *zPattern && *zPath ){
+    if( *zPattern=='*' ){
+      const char *zEnd = strchr(zPath, '/');
+      size_t n = zEnd ? (size_t)(zEnd - zPath) : strlen(zPath);
+      char *z;
+      if( n==0 || nArg>=REQ_MAX_ARGS ) return 0;
+      z = req_alloc(r, n+1);
+      memcpy(z, zPath, n);
+      z[n] = 0;
+      azArg[nArg++] = z;
+      zPath += n;
+      zPattern++;
+    }else if( *zPattern==*zPath ){
+      zPattern++;
+      zPath++;
+    }else{
+      return 0;
+    }
+  }
+  if( *zPattern || *zPath ) return 0;
+  memcpy(r->azArg, azArg, sizeof(azArg[0])*nArg);
+  r->nArg = nArg;
+  return 1;
+}
+
+/* Find the route for r. Returns it, or NULL with *pbOtherMethod set when
+** the path exists under another method. */
+static const Route *routeFind(Req *r, int *pbOtherMethod){
+  int i;
+  const char *zMethod = strcmp(r->zMethod, "HEAD")==0 ? "GET" : r->zMethod;
+  *pbOtherMethod = 0;
+  for(i=0; i<nRoute; i++){
+    if( !routeMatch(r, aRoute[i].zPattern, r->zPath) ) continue;
+    if( strcmp(aRoute[i].zMethod, zMethod)==0 ) return &aRoute[i];
+    *pbOtherMethod = 1;
+  }
+  return 0;
+}
+
+/* Flags of the route for a path regardless of method (for body limits). */
+static unsigned routeFlagsFor(Req *r){
+  int b;
+  const Route *p = routeFind(r, &b);
+  return p ? p->flags : 0;
+}
+
+/* Queue the buffered response of r with the security headers. */
+static enum MHD_Result sendResponse(struct MHD_Connection *pConn, Req *r){
+  struct MHD_Response *pResp;
+  enum MHD_Result rc;
+  size_t n = r->out.n;
+  int i;
+  char *z = buf_take(&r->out);
+  if( strcmp(r->zMethod, "HEAD")==0 ){
+    pResp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    free(z);
+  }else{
+    pResp = MHD_create_response_from_buffer(n, z ? z : (void *)"", z ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  }
+  MHD_add_response_header(pResp, "Content-Type", r->zType ? r->zType : "text/html; charset=utf-8");
+  MHD_add_response_header(pResp, "Content-Security-Policy", CSP);
+  MHD_add_response_header(pResp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(pResp, "X-Frame-Options", "DENY");
+  MHD_add_response_header(pResp, "Referrer-Policy", "same-origin");
+  for(i=0; i<r->nHdr; i++){
+    MHD_add_response_header(pResp, r->azHdr[i][0], r->azHdr[i][1]);
+  }
+  rc = MHD_queue_response(pConn, (unsigned)r->status, pResp);
+  MHD_destroy_response(pResp);
+  return rc;
+}
+
+/*
+** Run the request once its body is complete: parse the body, attach the
+** session, check CSRF, dispatch.
+*/
+static void dispatch(Server *p, Req *r){
+  int bOther = 0;
+  const Route *pRoute;
+  r->db = poolAcquire(p);
+  req_parse_body(r);
+  session_attach(r);
+  pRoute = routeFind(r, &bOther);
+  if( pRoute==0 ){
+    if( bOther ){
+      req_error2(r, 405, "این نشانی با این روش درخواست پشتیبانی نمی‌شود.",
+                 "method not allowed");
+    }else{
+      req_not_found(r);
+    }
+  }else if( strcmp(r->zMethod, "GET")!=0 && strcmp(r->zMethod, "HEAD")!=0
+         && !session_csrf_ok(r) ){
+    req_error2(r, 403, "درخواست رد شد: نشانهٔ امنیتی فرم (CSRF) نادرست است یا از مبدأ دیگری آمده است. صفحه را دوباره باز کنید و دوباره بفرستید.",
+               "CSRF token missing or invalid, or cross-origin request");
+  }else{
+    r->routeFlags = pRoute->flags;
+    pRoute->xHandler(r);
+  }
+  if( !sqlite3_get_autocommit(r->db) ){
+    /* A handler that returned inside a transaction failed half way. */
+    db_rollback(r->db);
+  }
+  poolRelease(p, r->db);
+  r->db = 0;
+}
+
+/* The libmicrohttpd access handler: called for headers, body chunks, end. */
+static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
+                                 const char *zUrl, const char *zMethod,
+                                 const char *zVersion, const char *zData,
+                                 size_t *pnData, void **ppState){
+  Server *p = cls;
+  Req *r = *ppState;
+  (void)zVersion;
+  if( r==0 ){
+    const char *zLen;
+    size_t mx;
+    r = req_new(p, pConn, zMethod, zUrl);
+    *ppState = r;
+    mx = (routeFlagsFor(r) & ROUTE_UPLOAD) ? SERVER_MAX_UPLOAD : SERVER_MAX_BODY;
+    r->mxBody = mx;
+    zLen = MHD_lookup_connection_value(pConn, MHD_HEADER_KIND, "Content-Length");
+    if( zLen && strtoull(zLen, 0, 10)>mx ){
+      r->bTooLarge = 1;
+      req_error2(r, 413, "حجم درخواست از حد مجاز بیشتر است.", "request body too large");
+      return sendResponse(pConn, r);
+    }
+    return MHD_YES;
+  }
+  if( *pnData>0 ){
+    if( !r->bTooLarge ){
+      if( r->body.n + *pnData > r->mxBody ){
+        r->bTooLarge = 1;
+        buf_free(&r->body);
+      }else{
+        buf_append(&r->body, zData, *pnData);
+      }
+    }
+    *pnData = 0;
+    return MHD_YES;
+  }
+  if( r->bTooLarge ){
+    if( r->bSent ) return MHD_YES;
+    req_error2(r, 413, "حجم درخواست از حد مجاز بیشتر است.", "request body too large");
+    r->bSent = 1;
+    return sendResponse(pConn, r);
+  }
+  dispatch(p, r);
+  r->bSent = 1;
+  return sendResponse(pConn, r);
+}
+
+/* Called when a request is finished: free everything it owned. */
+static void onCompleted(void *cls, struct MHD_Connection *pConn,
+                        void **ppState, enum MHD_RequestTerminationCode e){
+  (void)cls; (void)pConn; (void)e;
+  if( *ppState ){
+    req_free(*ppState);
+    *ppState = 0;
+  }
+}
+
+static void onPanic(void *cls, const char *zFile, unsigned int iLine, const char *zReason){
+  (void)cls;
+  fprintf(stderr, "pishkhan: libmicrohttpd: %s:%u: %s\n", zFile, iLine, zReason ? zReason : "");
+  abort();
+}
+
+int server_run(const ServeOpts *pOpts){
+  Server s;
+  struct sockaddr_in sa;
+  sigset_t set;
+  int i, sig = 0, rc = 0;
+  const union MHD_DaemonInfo *pInfo;
+
+  memset(&s, 0, sizeof s);
+  s.pOpts = pOpts;
+  pthread_mutex_init(&s.mx, 0);
+  pthread_cond_init(&s.cv, 0);
+  s.nDb = pOpts->nThread + 1;
+  s.aDb = xcalloc((size_t)s.nDb, sizeof(sqlite3 *));
+  s.aBusy = xcalloc((size_t)s.nDb, sizeof(int));
+  for(i=0; i<s.nDb; i++){
+    char *zErr = 0;
+    s.aDb[i] = db_open(pOpts->zDir, 0, &zErr);
+    if( s.aDb[i]==0 ){
+      fprintf(stderr, "pishkhan serve: %s\n", zErr);
+      free(zErr);
+      rc = 1;
+      goto done;
+    }
+  }
+
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((unsigned short)pOpts->iPort);
+  if( inet_pton(AF_INET, pOpts->zBind, &sa.sin_addr)!=1 ){
+    fprintf(stderr, "pishkhan serve: --bind %s: not an IPv4 address\n", pOpts->zBind);
+    rc = 1;
+    goto done;
+  }
+
+  /* Block the signals in every thread; the main thread waits for them. */
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, 0);
+  signal(SIGPIPE, SIG_IGN);
+
+  MHD_set_panic_func(onPanic, 0);
+  s.pDaemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_EPOLL,
+      (unsigned short)pOpts->iPort, 0, 0, onRequest, &s,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pOpts->nThread,
+      MHD_OPTION_NOTIFY_COMPLETED, onCompleted, &s,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+      MHD_OPTION_END);
+  if( s.pDaemon==0 ){
+    fprintf(stderr, "pishkhan serve: cannot listen on %s:%d (in use?)\n", pOpts->zBind, pOpts->iPort);
+    rc = 1;
+    goto done;
+  }
+  pInfo = MHD_get_daemon_info(s.pDaemon, MHD_DAEMON_INFO_BIND_PORT);
+  if( !pOpts->bQuiet || pOpts->iPort==0 ){
+    printf("pishkhan: serving %s on http://%s:%u/ (%d threads; Ctrl-C stops)\n",
+           pOpts->zDir, pOpts->zBind, pInfo ? pInfo->port : (unsigned)pOpts->iPort,
+           pOpts->nThread);
+    fflush(stdout);
+  }
+  sigwait(&set, &sig);
+  if( !pOpts->bQuiet ) printf("pishkhan: stopping (signal %d)\n", sig);
+  MHD_stop_daemon(s.pDaemon);
+
+done:
+  for(i=0; i<s.nDb; i++) db_close(s.aDb[i]);
+  free(s.aDb);
+  free(s.aBusy);
+  pthread_mutex_destroy(&s.mx);
+  pthread_cond_destroy(&s.cv);
+  return rc;
+}
