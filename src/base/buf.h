@@ -20,7 +20,7 @@ void buf_append(Buf *p, const char *z, size_t n);
 void buf_puts(Buf *p, const char *z);
 void buf_putc(Buf *p, char c);
 void buf_printf(Buf *p, const char *zFmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(Buf *p, const char *zFmt, va_list ap);
+void buf_vprintf(Buf *p, const char *zFmt, va_list ap) __attribute__((format(printf, 2, 0)));
 const char *buf_str(const Buf *p);
 /* Detach the contents: the caller owns and frees the returned string. */
 char *buf_take(Buf *p);

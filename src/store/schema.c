@@ -56,5 +56,12 @@ const char *const aMigration[] = {
 "  hash TEXT NOT NULL"
 ");"
 "CREATE INDEX audit_office ON audit(office_code) WHERE office_code IS NOT NULL;",
+
+/* 2: users, sessions, API tokens, login throttling (issue 4). */
+"SELECT 1;",
+
+/* 3: periods, schemes, declarations, claims, staff, documents,
+**    change requests, extensions (issue 5). */
+"SELECT 1;",
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);

@@ -35,7 +35,7 @@ static void test_invalid(void **state){
     "04993708a9", "abcdefghij", "",            /* letters, empty */
     " 0499370899", "0499370899 ", "0499-370899",
     "۰۴۹۹۳۷۰۸۹۸",                              /* Persian, bad checksum */
-    "\xdb" "499370899",                         /* broken UTF-8 */
+    ("\xdb" "499370899"),                       /* broken UTF-8 */
   };
   size_t i;
   (void)state;
