@@ -97,10 +97,10 @@ static inline int csv_peek(CsvReader *p){
 }
 
 /*
-** Append z[0..n) to the current field. Past p->nMaxRec the bytes are
-** dropped and the record is marked too long.
+** Slow path of csv_add(): grow zRec, or mark the record too long once it
+** passes p->nMaxRec (the bytes are then dropped).
 */
-static void csv_add(CsvReader *p, const void *z, size_t n){
+static void csv_add_slow(CsvReader *p, const void *z, size_t n){
   if( p->bTooLong ) return;
   if( p->nRec + n + 1 > p->nMaxRec ){
     p->bTooLong = 1;
@@ -118,6 +118,20 @@ static void csv_add(CsvReader *p, const void *z, size_t n){
 }
 
 /*
+** Append z[0..n) to the current field, always leaving room for one more
+** byte (the field's terminator).
+*/
+static inline void csv_add(CsvReader *p, const void *z, size_t n){
+  size_t nNeed = p->nRec + n + 1;
+  if( nNeed<=p->nRecAlloc && nNeed<=p->nMaxRec && !p->bTooLong ){
+    memcpy(p->zRec + p->nRec, z, n);
+    p->nRec += n;
+  }else{
+    csv_add_slow(p, z, n);
+  }
+}
+
+/*
 ** Close the field that started at offset iStart of zRec.
 */
 static void csv_end_field(CsvReader *p, size_t iStart){
@@ -126,13 +140,15 @@ static void csv_end_field(CsvReader *p, size_t iStart){
     p->aOff = xrealloc(p->aOff, sizeof(p->aOff[0]) * (size_t)p->nFieldAlloc);
     p->aLen = xrealloc(p->aLen, sizeof(p->aLen[0]) * (size_t)p->nFieldAlloc);
   }
+  if( p->nRec + 1 > p->nRecAlloc ) csv_add_slow(p, "", 0);
   if( p->bTooLong ){
     p->aOff[p->nField] = 0;
     p->aLen[p->nField] = 0;
   }else{
-    csv_add(p, "", 1);
+    p->zRec[p->nRec] = 0;
     p->aOff[p->nField] = iStart;
-    p->aLen[p->nField] = p->nRec - iStart - 1;
+    p->aLen[p->nField] = p->nRec - iStart;
+    p->nRec++;
   }
   p->nField++;
 }
@@ -188,20 +204,20 @@ static int csv_fail(CsvReader *p, const char *zMsg){
 static int csv_quoted(CsvReader *p){
   p->iBuf++;
   for(;;){
-    const unsigned char *zS, *zE, *zQ;
+    const unsigned char *zS, *zE, *zQ, *zNl;
     if( p->iBuf>=p->nBuf && csv_fill(p)==0 ) return -1;
     zS = p->aBuf + p->iBuf;
     zE = p->aBuf + p->nBuf;
-    for(zQ=zS; zQ<zE && *zQ!='"' && *zQ!='\n'; zQ++){}
+    zQ = memchr(zS, '"', (size_t)(zE - zS));
+    if( zQ==0 ) zQ = zE;
+    /* count the embedded newlines of the run */
+    for(zNl=zS; (zNl = memchr(zNl, '\n', (size_t)(zQ - zNl)))!=0; zNl++){
+      p->iLine++;
+    }
     csv_add(p, zS, (size_t)(zQ - zS));
     p->iBuf = (size_t)(zQ - p->aBuf);
     if( zQ==zE ) continue;
     p->iBuf++;
-    if( *zQ=='\n' ){
-      csv_add(p, "\n", 1);
-      p->iLine++;
-      continue;
-    }
     if( csv_peek(p)=='"' ){            /* doubled quote */
       csv_add(p, "\"", 1);
       p->iBuf++;

@@ -25,7 +25,8 @@ void csv_set_max_record(CsvReader *p, size_t nMax);
 
 /* Read the next record. Returns 1 when a record was read, 0 at end of input,
 ** -1 on a malformed record (unterminated quote, a quote inside an unquoted
-** field, or a stray character after a closing quote); then csv_error() tells
+** field, a stray character after a closing quote, or a record longer than
+** the csv_set_max_record() cap); then csv_error() tells
 ** why and csv_next() can continue with the next line. Blank lines are
 ** skipped. Fields are valid until the next call. */
 int csv_next(CsvReader *p);
@@ -33,7 +34,8 @@ int csv_nfield(const CsvReader *p);
 const char *csv_field(const CsvReader *p, int i);   /* NUL-terminated */
 size_t csv_field_len(const CsvReader *p, int i);
 long csv_line(const CsvReader *p);     /* line where the current record starts */
-/* 1-based column of the error within its record, and its message. */
+/* 1-based column (field number) of the error within its record, and its
+** message; 0 and "" after a good record. */
 int csv_error_column(const CsvReader *p);
 const char *csv_error(const CsvReader *p);
 /* Bytes consumed so far (for progress bars). */

@@ -12,11 +12,11 @@
 typedef struct Date { int y, m, d; } Date;
 
 /* Jalali -> Gregorian and back. Return 0, or -1 for an impossible date
-** (month out of 1..12, day out of the month's length). */
+** (month out of 1..12, day out of the month's length, year out of 1..9999). */
 int jalali_to_gregorian(Date j, Date *pG);
 int jalali_from_gregorian(Date g, Date *pJ);
 
-/* Days in Jalali month m of year y (29..31). */
+/* Days in Jalali month m of year y (29..31), or 0 if m or y is out of range. */
 int jalali_month_days(int y, int m);
 int jalali_is_leap(int y);
 

@@ -18,8 +18,9 @@ int text_utf8_valid(const char *z, size_t n);
 /* Normalise free text (names, addresses, search queries): Arabic letters to
 ** Persian (ي ى → ی, ك → ک, also ة kept, ۀ kept), all digits to ASCII,
 ** runs of white space inside collapsed to one ASCII space, surrounding
-** space trimmed, ZWNJ kept. Appends to pOut. Returns 0, or -1 on broken
-** UTF-8 (pOut then unchanged). */
+** space trimmed, ZWNJ kept; the invisible marks LRM, RLM and U+FEFF are
+** dropped wherever they stand. Appends to pOut. Returns 0, or -1 on broken
+** UTF-8 or a NUL byte (pOut then unchanged). */
 int text_normalize(const char *z, size_t n, Buf *pOut);
 
 /* Same as text_normalize into a fresh heap string, or NULL on broken UTF-8. */
@@ -41,8 +42,9 @@ void text_persian_int(Buf *pOut, long long v, int bGroup);
 ** accepted, surrounding space trimmed). Returns 0 and sets *pV, or -1. */
 int text_parse_int(const char *z, long long *pV);
 
-/* Parse a decimal number (optional sign, optional fraction with '.', '٫' or
-** '/' as Persian decimal separator is NOT accepted — only '.' and '٫').
+/* Parse a decimal number after digit normalisation: optional sign, digits,
+** optional fraction after '.' or the Persian decimal separator '٫' (U+066B);
+** '/' is NOT accepted as a separator, nor exponents, inf or nan.
 ** Returns 0 and sets *pV, or -1. */
 int text_parse_double(const char *z, double *pV);
 

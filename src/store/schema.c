@@ -57,8 +57,49 @@ const char *const aMigration[] = {
 ");"
 "CREATE INDEX audit_office ON audit(office_code) WHERE office_code IS NOT NULL;",
 
-/* 2: users, sessions, API tokens, login throttling (issue 4). */
-"SELECT 1;",
+/* 2: users, sessions, API tokens, login throttling (issue 3; docs/users.md).
+**    Session times are unix seconds and throttle times unix milliseconds
+**    (expiry arithmetic); the rest is ISO text. Tokens are stored only as
+**    BLAKE2b-256 hex hashes. */
+"CREATE TABLE users("
+"  id INTEGER PRIMARY KEY,"
+"  username TEXT NOT NULL UNIQUE,"
+"  role TEXT NOT NULL CHECK(role IN ('office','region_reviewer','region_manager',"
+"    'association','committee','agency','hq_reviewer','hq_admin')),"
+"  scope TEXT NOT NULL DEFAULT '',"
+"  pw_hash TEXT NOT NULL,"
+"  disabled INTEGER NOT NULL DEFAULT 0,"
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL,"
+"  last_login_at TEXT"
+");"
+"CREATE TABLE session("
+"  id INTEGER PRIMARY KEY,"
+"  hash TEXT NOT NULL UNIQUE,"
+"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+"  csrf TEXT NOT NULL,"
+"  created INTEGER NOT NULL,"
+"  seen INTEGER NOT NULL,"
+"  addr TEXT NOT NULL DEFAULT ''"
+");"
+"CREATE INDEX session_user ON session(user_id);"
+"CREATE TABLE api_token("
+"  id INTEGER PRIMARY KEY,"
+"  hash TEXT NOT NULL UNIQUE,"
+"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+"  label TEXT NOT NULL DEFAULT '',"
+"  created_at TEXT NOT NULL,"
+"  last_used_at TEXT,"
+"  revoked_at TEXT"
+");"
+"CREATE TABLE login_throttle("
+"  kind TEXT NOT NULL CHECK(kind IN ('user','addr')),"
+"  key TEXT NOT NULL,"
+"  failures INTEGER NOT NULL DEFAULT 0,"
+"  last_fail_ms INTEGER NOT NULL DEFAULT 0,"
+"  locked INTEGER NOT NULL DEFAULT 0,"
+"  PRIMARY KEY(kind, key)"
+");",
 
 /* 3: periods, schemes, declarations, claims, staff, documents,
 **    change requests, extensions (issue 5). */

@@ -104,15 +104,26 @@ void html_vbprintf(Buf *p, const char *zFmt, va_list ap){
     if( bStarP ) prec = va_arg(ap, int);
     if( c=='s' ){
       const char *zArg = va_arg(ap, const char *);
+      int bLeft = strchr(zSpec, '-')!=0, nPad;
+      size_t n;
+      if( !bStarW ){
+        const char *zW = zSpec + 1;
+        while( *zW && strchr("-+ #0", *zW) ) zW++;
+        w = atoi(zW);
+      }
+      if( w<0 ){ bLeft = 1; w = -w; }
       if( zArg==0 ) zArg = "";
+      n = prec>=0 ? strnlen(zArg, (size_t)prec) : strlen(zArg);
+      nPad = w - (int)n;
+      while( !bLeft && nPad-- > 0 ) buf_putc(p, ' ');
       if( prec>=0 ){
-        size_t n = strnlen(zArg, (size_t)prec);
         char *zCut = xstrndup(zArg, n);
         html_escape(p, zCut);
         free(zCut);
       }else{
         html_escape(p, zArg);
       }
+      while( bLeft && nPad-- > 0 ) buf_putc(p, ' ');
       continue;
     }
     {

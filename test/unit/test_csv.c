@@ -160,6 +160,12 @@ static void test_ragged_and_empty(void **state){
   p = open_n(&in, "", 0);
   assert_int_equal(csv_next(p), 0);
   close_input(&in);
+  /* empty fields first thing in a fresh reader */
+  p = open_str(&in, ",\n\"\"\n");
+  expect_record(p, 1, "", "", NULL);
+  expect_record(p, 2, "", NULL);
+  assert_int_equal(csv_next(p), 0);
+  close_input(&in);
 }
 
 static void test_blank_lines(void **state){
