@@ -15,6 +15,7 @@ typedef struct Command {
 
 static const Command aCmd[] = {
   { "init",   cmd_init,   "init [--data DIR] [--regions FILE]   create or update a data directory" },
+  { "demo",   cmd_demo,   "demo [--seed N] [--surveys N]   fill an empty data directory with the demo nation" },
   { "office", cmd_office, "office import FILE.csv | office export   the office registry (CSV)" },
   { "serve",  cmd_serve,  "serve [--port N] [--bind ADDR] [--threads N]   the web server" },
   { "audit",  cmd_audit,  "audit verify   check the audit chain" },

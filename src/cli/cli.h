@@ -28,7 +28,12 @@ void cli_actor(Actor *pA);
 /* Is stdout/stderr a terminal (for progress bars)? */
 int cli_isatty(int fd);
 
+/* Path of a file shipped under data/ (next to the binary, else ./data).
+** Heap string. */
+char *cli_data_path(const char *zRel);
+
 int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 int cmd_office(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -116,13 +116,13 @@ char *geo_province_code(sqlite3 *db, const char *zName){
   char *zN = text_normalize_dup(zName);
   char *zCode = 0;
   if( zN==0 || zN[0]==0 ){ free(zN); return 0; }
-  p = db_prepare(db,
+  p = db_stmt(db,
     "SELECT code FROM province WHERE code=?1 OR name_fa=?1"
     " OR lower(name_en)=lower(?1) OR replace(name_fa,' ','')=replace(?1,' ','')"
     " OR replace(replace(name_fa,'\xe2\x80\x8c',''),' ','')=replace(replace(?1,'\xe2\x80\x8c',''),' ','')");
   sqlite3_bind_text(p, 1, zN, -1, SQLITE_STATIC);
   if( sqlite3_step(p)==SQLITE_ROW ) zCode = xstrdup(db_col_text(p, 0));
-  sqlite3_finalize(p);
+  db_release(p);
   free(zN);
   return zCode;
 }

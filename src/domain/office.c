@@ -61,7 +61,7 @@ void office_clear(Office *pO){
 }
 
 int office_load(sqlite3 *db, const char *zCode, Office *pO){
-  sqlite3_stmt *p = db_prepare(db,
+  sqlite3_stmt *p = db_stmt(db,
     "SELECT code,type,name,province_code,city,address,postal_code,phone,"
     "licence_no,licence_date,holder_name,holder_national_id,status,status_reason"
     " FROM office WHERE code=?1");
@@ -77,7 +77,7 @@ int office_load(sqlite3 *db, const char *zCode, Office *pO){
     pO->zStatusReason = xstrdup(db_col_text(p, 13));
     rc = 0;
   }
-  sqlite3_finalize(p);
+  db_release(p);
   return rc;
 }
 
@@ -204,7 +204,7 @@ int office_save(sqlite3 *db, const Actor *pActor, const Office *pO){
     office_clear(&old);
   }
   audit_now(zNow);
-  p = db_prepare(db,
+  p = db_stmt(db,
     "INSERT INTO office(code,type,name,province_code,city,address,postal_code,"
     "phone,licence_no,licence_date,holder_name,holder_national_id,status,"
     "status_reason,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
@@ -222,7 +222,7 @@ int office_save(sqlite3 *db, const Actor *pActor, const Office *pO){
   sqlite3_bind_text(p, 14, pO->zStatusReason ? pO->zStatusReason : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(p, 15, zNow, -1, SQLITE_STATIC);
   rc = sqlite3_step(p);
-  sqlite3_finalize(p);
+  db_release(p);
   if( rc!=SQLITE_DONE ){ free(zBefore); return -1; }
   zAfter = officeJson(pO);
   rc = audit_log(db, pActor, bOld ? "office.update" : "office.create",

@@ -86,6 +86,9 @@ const char *user_error_fa(int rc);
 
 /* Check a username / password without touching anything: 0 or USER_E*. */
 int user_name_check(const char *zUser);
+/* The canonical (normalised, lower-case) form of a username into
+** zOut[USER_NAME_MAX+1]. Returns 0 or USER_EBADNAME. */
+int user_name_canon(const char *zUser, char *zOut);
 int user_password_check(const char *zPassword);
 
 /*

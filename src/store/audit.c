@@ -68,7 +68,7 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   azF[7] = zOffice; azF[8] = zBefore; azF[9] = zAfter;
   entryHash(zPrev ? zPrev : GENESIS, azF, 10, zHash);
 
-  p = db_prepare(db,
+  p = db_stmt(db,
     "INSERT INTO audit(id,at,user_id,username,addr,action,object,office_code,"
     "before,after,prev_hash,hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
   sqlite3_bind_int64(p, 1, iId);
@@ -84,7 +84,7 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   sqlite3_bind_text(p, 11, zPrev ? zPrev : GENESIS, -1, SQLITE_STATIC);
   sqlite3_bind_text(p, 12, zHash, -1, SQLITE_STATIC);
   rc = sqlite3_step(p);
-  sqlite3_finalize(p);
+  db_release(p);
   if( rc==SQLITE_DONE ){
     /* The head (count and last hash) lets verify notice a deleted tail. */
     char zHead[96];

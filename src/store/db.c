@@ -141,8 +141,46 @@ sqlite3 *db_open(const char *zDir, int flags, char **pzErr){
   return db;
 }
 
+/* Cached statements are told apart by this prefix of their SQL text. */
+#define CACHE_TAG "/*cached*/"
+#define CACHE_TAG_LEN 10
+
 void db_close(sqlite3 *db){
-  if( db ) sqlite3_close_v2(db);
+  sqlite3_stmt *p;
+  if( db==0 ) return;
+  while( (p = sqlite3_next_stmt(db, 0))!=0 ) sqlite3_finalize(p);
+  sqlite3_close_v2(db);
+}
+
+/*
+** Find the cached statement for zSql on db, or prepare and tag it. The
+** connection's own list of statements is the cache, so there is no state
+** outside the connection.
+*/
+sqlite3_stmt *db_stmt(sqlite3 *db, const char *zSql){
+  sqlite3_stmt *p = 0;
+  char *zTagged;
+  while( (p = sqlite3_next_stmt(db, p))!=0 ){
+    const char *z = sqlite3_sql(p);
+    if( z && strncmp(z, CACHE_TAG, CACHE_TAG_LEN)==0 && strcmp(z + CACHE_TAG_LEN, zSql)==0
+     && !sqlite3_stmt_busy(p) ){
+      return p;
+    }
+  }
+  zTagged = xsprintf("%s%s", CACHE_TAG, zSql);
+  if( sqlite3_prepare_v3(db, zTagged, -1, SQLITE_PREPARE_PERSISTENT, &p, 0)!=SQLITE_OK ){
+    fprintf(stderr, "pishkhan: SQL error: %s\n  in: %s\n", sqlite3_errmsg(db), zSql);
+    abort();
+  }
+  free(zTagged);
+  return p;
+}
+
+void db_release(sqlite3_stmt *p){
+  if( p ){
+    sqlite3_reset(p);
+    sqlite3_clear_bindings(p);
+  }
 }
 
 /*
@@ -168,24 +206,24 @@ void db_rollback(sqlite3 *db){
 }
 
 long long db_int(sqlite3 *db, long long iDflt, const char *zSql, const char *zArg){
-  sqlite3_stmt *p = db_prepare(db, zSql);
+  sqlite3_stmt *p = db_stmt(db, zSql);
   long long v = iDflt;
   if( zArg ) sqlite3_bind_text(p, 1, zArg, -1, SQLITE_STATIC);
   if( sqlite3_step(p)==SQLITE_ROW && sqlite3_column_type(p, 0)!=SQLITE_NULL ){
     v = sqlite3_column_int64(p, 0);
   }
-  sqlite3_finalize(p);
+  db_release(p);
   return v;
 }
 
 char *db_text(sqlite3 *db, const char *zSql, const char *zArg){
-  sqlite3_stmt *p = db_prepare(db, zSql);
+  sqlite3_stmt *p = db_stmt(db, zSql);
   char *z = 0;
   if( zArg ) sqlite3_bind_text(p, 1, zArg, -1, SQLITE_STATIC);
   if( sqlite3_step(p)==SQLITE_ROW && sqlite3_column_type(p, 0)!=SQLITE_NULL ){
     z = xstrdup((const char *)sqlite3_column_text(p, 0));
   }
-  sqlite3_finalize(p);
+  db_release(p);
   return z;
 }
 
@@ -199,11 +237,11 @@ char *db_setting(sqlite3 *db, const char *zKey){
 }
 
 void db_set_setting(sqlite3 *db, const char *zKey, const char *zValue){
-  sqlite3_stmt *p = db_prepare(db,
+  sqlite3_stmt *p = db_stmt(db,
     "INSERT INTO setting(key,value) VALUES(?1,?2)"
     " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
   sqlite3_bind_text(p, 1, zKey, -1, SQLITE_STATIC);
   sqlite3_bind_text(p, 2, zValue, -1, SQLITE_STATIC);
   sqlite3_step(p);
-  sqlite3_finalize(p);
+  db_release(p);
 }

@@ -36,6 +36,13 @@ int db_user_version(sqlite3 *db);
 ** with the message. Bind with sqlite3_bind_* as usual. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *zSql);
 
+/* A cached prepared statement for hot paths: prepared once per connection
+** and found again by its SQL text. Use it, then db_release() it (reset and
+** clear bindings) — never finalize it; db_close() does. Not for a statement
+** that may be used again while still in use (re-entrant code). */
+sqlite3_stmt *db_stmt(sqlite3 *db, const char *zSql);
+void db_release(sqlite3_stmt *p);
+
 /* Run SQL without results. Returns SQLITE_OK or the error code (message
 ** via sqlite3_errmsg). */
 int db_exec(sqlite3 *db, const char *zSql);

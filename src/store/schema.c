@@ -102,7 +102,102 @@ const char *const aMigration[] = {
 ");",
 
 /* 3: periods, schemes, declarations, claims, staff, documents,
-**    change requests, extensions (issue 5). */
-"SELECT 1;",
+**    change requests, extensions (issue 5). User ids are plain integers
+**    (no foreign key) so that the audit trail outlives deleted users. */
+"CREATE TABLE period("
+"  id INTEGER PRIMARY KEY,"
+"  code TEXT NOT NULL UNIQUE,"                 /* 1399-1 */
+"  declare_from TEXT NOT NULL,"                /* ISO dates, Tehran days */
+"  declare_to TEXT NOT NULL,"
+"  review_to TEXT NOT NULL,"
+"  state TEXT NOT NULL DEFAULT 'draft' CHECK(state IN"
+"    ('draft','declaring','reviewing','ranked','published','closed')),"
+"  deemed_confirm INTEGER NOT NULL DEFAULT 0,"  /* unchanged = confirmed */
+"  scheme_json TEXT NOT NULL,"                 /* the scheme, whole */
+"  scheme_hash TEXT NOT NULL,"                 /* SHA-256 of its canonical form */
+"  scheme_frozen_at TEXT,"                     /* set when the period opens */
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL"
+");"
+"CREATE TABLE period_extension("
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  until TEXT NOT NULL,"                       /* ISO date, inclusive */
+"  reason TEXT NOT NULL,"
+"  by_user INTEGER,"
+"  at TEXT NOT NULL,"
+"  PRIMARY KEY(period_id, office_code)"
+");"
+"CREATE TABLE declaration("
+"  id INTEGER PRIMARY KEY,"
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  state TEXT NOT NULL DEFAULT 'draft' CHECK(state IN ('draft','submitted',"
+"    'in_review','returned','reviewed','confirmed','finalised')),"
+"  version INTEGER NOT NULL DEFAULT 1,"
+"  prefilled_from TEXT,"                       /* period code the data came from */
+"  submitted_at TEXT,"
+"  correction_due TEXT,"                       /* ISO date, when returned */
+"  return_reason TEXT NOT NULL DEFAULT '',"
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL,"
+"  updated_by INTEGER,"
+"  UNIQUE(period_id, office_code)"
+");"
+"CREATE INDEX declaration_office ON declaration(office_code);"
+"CREATE TABLE claim("
+"  declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,"
+"  indicator TEXT NOT NULL,"
+"  declared TEXT,"                             /* JSON value, NULL = none */
+"  verified TEXT,"                             /* JSON value set by review */
+"  decision TEXT CHECK(decision IN ('accept','adjust','reject')),"
+"  reason TEXT NOT NULL DEFAULT '',"
+"  reviewer_id INTEGER,"
+"  decided_at TEXT,"
+"  PRIMARY KEY(declaration_id, indicator)"
+");"
+"CREATE TABLE staff("
+"  declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,"
+"  seq INTEGER NOT NULL,"
+"  name TEXT NOT NULL,"
+"  national_id TEXT NOT NULL,"
+"  insured INTEGER NOT NULL DEFAULT 0,"
+"  disability INTEGER NOT NULL DEFAULT 0,"
+"  start_date TEXT,"                           /* ISO date */
+"  PRIMARY KEY(declaration_id, seq)"
+");"
+"CREATE TABLE document("
+"  sha256 TEXT PRIMARY KEY,"                   /* content address, hex */
+"  mime TEXT NOT NULL,"
+"  size INTEGER NOT NULL,"
+"  created_at TEXT NOT NULL,"
+"  created_by INTEGER"
+");"
+"CREATE TABLE declaration_document("
+"  id INTEGER PRIMARY KEY,"
+"  declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,"
+"  indicator TEXT NOT NULL,"
+"  sha256 TEXT NOT NULL REFERENCES document(sha256),"
+"  name TEXT NOT NULL,"
+"  uploaded_at TEXT NOT NULL,"
+"  uploaded_by INTEGER,"
+"  UNIQUE(declaration_id, indicator, sha256)"
+");"
+"CREATE TABLE change_request("
+"  id INTEGER PRIMARY KEY,"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  field TEXT NOT NULL,"
+"  old_value TEXT NOT NULL,"
+"  new_value TEXT NOT NULL,"
+"  reason TEXT NOT NULL,"
+"  state TEXT NOT NULL DEFAULT 'pending'"
+"    CHECK(state IN ('pending','accepted','rejected')),"
+"  filed_by INTEGER,"
+"  filed_at TEXT NOT NULL,"
+"  decided_by INTEGER,"
+"  decided_at TEXT,"
+"  decision_reason TEXT NOT NULL DEFAULT ''"
+");"
+"CREATE INDEX change_request_office ON change_request(office_code, state);",
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);
