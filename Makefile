@@ -36,7 +36,7 @@ GEN     := $(B)/gen/assets.c
 .PHONY: all run check unit http e2e clean deps demo
 all: $(BIN)
 
-$(BIN): $(OBJ_LIB) $(B)/src/main.o $(B)/gen/assets.o
+$(BIN): $(OBJ_LIB) $(B)/src/main.o $(B)/gen/assets.o $(B)/gen/scheme_default.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/%.o: %.c
@@ -65,11 +65,27 @@ $(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FON
 $(B)/gen/assets.o: $(GEN)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/test/%: test/unit/%.c $(OBJ_LIB) $(B)/gen/assets.o
+# The default scoring scheme, compiled in as one C string (scheme_default()).
+$(B)/gen/scheme_default.c: data/schemes/default.json
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(PKG_LIBS) -lcmocka
+	{ echo '/* generated from data/schemes/default.json */'; \
+	  echo 'const char zSchemeDefaultJson[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/scheme_default.o: $(B)/gen/scheme_default.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/test/%: test/unit/%.c $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
+
+# Benchmark programs (bench/*.sh build them; not part of `all`).
+$(B)/bench/%: bench/%.c $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS)
 
 deps:
 	sh scripts/deps
@@ -83,10 +99,10 @@ run: deps
 check: deps
 	$(MAKE) all unit
 	$(MAKE) SAN=1 all unit
-	sh test/run
+	bash test/run
 
 e2e: deps all
-	sh test/run --only e2e
+	bash test/run --only e2e
 
 clean:
 	rm -rf build build-san pishkhan

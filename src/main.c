@@ -20,6 +20,18 @@ static const Command aCmd[] = {
   { "serve",  cmd_serve,  "serve [--port N] [--bind ADDR] [--threads N]   the web server" },
   { "audit",  cmd_audit,  "audit verify   check the audit chain" },
   { "routes", cmd_routes, "routes   list every web route" },
+  { "survey", cmd_survey, "survey import --period P FILE.csv   citizen-satisfaction responses, all or nothing (docs/external.md)" },
+  { "association", cmd_association, "association import --period P FILE.csv [--override] | list --period P [--province X]   association scores" },
+  { "ruling", cmd_ruling, "ruling add --office C --kind K --no N --date JDATE [--state S] [--note T] | state ID STATE [--date JDATE] | list [--office C]   committee rulings" },
+  { "rank",   cmd_rank,   "rank --period P [--publish | --verify]   score and rank a period, publish the latest draft, or verify the published set (docs/ranking.md)" },
+  { "allocate", cmd_allocate, "allocate --period P [--format text|csv|json] [--dry-run] | --show [--version N] | --coverage [--agency A]   distribute services by rank (docs/allocation.md)" },
+  { "agency", cmd_agency, "agency add CODE NAME | agency list   government agencies" },
+  { "service", cmd_service, "service add CODE --agency A --name NAME ... | list | prefs OFFICE [SERVICE...] | facility OFFICE FACILITY   services, preferences, facilities" },
+  { "period", cmd_period, "period create CODE --declare-from JDATE --declare-to JDATE --review-to JDATE [--scheme FILE] | list | advance CODE | scheme CODE FILE | extend CODE OFFICE --until JDATE --reason TEXT" },
+  { "scheme", cmd_scheme, "scheme check FILE   validate a scoring scheme (docs/scoring.md)" },
+  { "report", cmd_report, "report [--period P] [--format text|csv|json|xlsx] [--by region|province] [--out FILE]   statistics of a period" },
+  { "review", cmd_review, "review status --period P [--region R] | finalise --period P --region R   review states by region, HQ finalisation (docs/review.md)" },
+  { "user",   cmd_user,   "user add|passwd|disable|enable|list|unlock|token|tokens|revoke-token   users and logins (docs/users.md)" },
 };
 
 static void usage(FILE *pOut){

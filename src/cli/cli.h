@@ -38,5 +38,17 @@ int cmd_office(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_allocate(int argc, char **argv);   /* allocate.c */
+int cmd_agency(int argc, char **argv);
+int cmd_service(int argc, char **argv);
+int cmd_period(int argc, char **argv);
+int cmd_scheme(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_rank(int argc, char **argv);       /* rank.c */
+int cmd_survey(int argc, char **argv);     /* survey.c */
+int cmd_association(int argc, char **argv); /* external.c */
+int cmd_ruling(int argc, char **argv);     /* external.c */
+int cmd_review(int argc, char **argv);     /* review.c */
 
 #endif

@@ -8,7 +8,12 @@
 ** and the generator walks provinces, cities and names in file order, so the
 ** same seed gives byte-identical exports.
 */
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +176,7 @@ static int demoOffices(Demo *p, int nUrban, int nRural){
     listLoad(&pP->villages, "demo/villages.csv", 1, pP->zCode);
     nProv++;
   }
-  sqlite3_finalize(pQ);
+  db_finalize(pQ);
   if( nProv==0 ){
     fprintf(stderr, "pishkhan demo: no provinces (was data/regions.csv loaded?)\n");
     return 1;
@@ -247,6 +252,29 @@ static int demoOffices(Demo *p, int nUrban, int nRural){
 
 /* ---- the command ----------------------------------------------------- */
 
+/* 1 when zDir does not exist or is an empty directory. */
+static int dirEmptyOrMissing(const char *zDir){
+  DIR *pD = opendir(zDir);
+  struct dirent *pE;
+  int bEmpty = 1;
+  if( pD==0 ) return errno==ENOENT;
+  while( (pE = readdir(pD))!=0 ){
+    if( strcmp(pE->d_name, ".")!=0 && strcmp(pE->d_name, "..")!=0 ){ bEmpty = 0; break; }
+  }
+  closedir(pD);
+  return bEmpty;
+}
+
+static int rmOne(const char *zPath, const struct stat *pSt, int flag, struct FTW *pFtw){
+  (void)pSt; (void)flag; (void)pFtw;
+  return remove(zPath);
+}
+
+/* Remove a directory tree (a failed demo's half-built one). */
+static void rmTree(const char *zDir){
+  nftw(zDir, rmOne, 16, FTW_DEPTH|FTW_PHYS);
+}
+
 static double elapsed(const struct timespec *t0){
   struct timespec t1;
   clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -258,7 +286,7 @@ int cmd_demo(int argc, char **argv){
   const char *zSeed = cli_option(&argc, argv, "seed", 1);
   const char *zSurveys = cli_option(&argc, argv, "surveys", 1);
   const char *zDir;
-  char *zErr = 0, *zRegions;
+  char *zErr = 0, *zRegions, *zTmp;
   Demo d;
   long long v;
   struct timespec t0;
@@ -289,27 +317,28 @@ int cmd_demo(int argc, char **argv){
   clock_gettime(CLOCK_MONOTONIC, &t0);
 
   zDir = db_dir(zData);
-  d.db = db_open(zDir, DB_CREATE, &zErr);
+  if( !dirEmptyOrMissing(zDir) ){
+    fprintf(stderr, "pishkhan demo: %s is not empty; the demo fills only an empty "
+                    "or missing data directory\n", zDir);
+    return 1;
+  }
+  /* Build beside the target and rename at the end: a failed or interrupted
+  ** demo leaves nothing half-built behind. */
+  zTmp = xsprintf("%s.building-%d", zDir, (int)getpid());
+  rmTree(zTmp);
+  d.db = db_open(zTmp, DB_CREATE, &zErr);
   if( d.db==0 ){
     fprintf(stderr, "pishkhan demo: %s\n", zErr);
     free(zErr);
+    free(zTmp);
     return 1;
   }
-  if( db_int(d.db, 0, "SELECT count(*) FROM office", 0)>0 ){
-    fprintf(stderr, "pishkhan demo: %s is not empty (it has offices); "
-                    "the demo fills only an empty data directory\n", zDir);
-    db_close(d.db);
-    return 1;
-  }
+  d.zDir = zTmp;
   d.actor.iUser = 0;
   d.actor.zUser = "demo";
   d.actor.zAddr = "";
   zRegions = cli_data_path("regions.csv");
-  if( geo_load(d.db, zRegions, stderr)<0 ){
-    free(zRegions);
-    db_close(d.db);
-    return 1;
-  }
+  if( geo_load(d.db, zRegions, stderr)<0 ) rc = 1;
   free(zRegions);
   listLoad(&d.male, "demo/names.csv", 1, "male");
   listLoad(&d.female, "demo/names.csv", 1, "female");
@@ -317,30 +346,40 @@ int cmd_demo(int argc, char **argv){
   listLoad(&d.streets, "demo/streets.csv", 0, 0);
 
   db_exec(d.db, "PRAGMA synchronous=OFF");
-  if( db_begin(d.db) ){
+  if( rc==0 && db_begin(d.db) ){
     fprintf(stderr, "pishkhan demo: %s\n", sqlite3_errmsg(d.db));
     rc = 1;
   }
+  /* One transaction for the whole nation: the domain functions' own
+  ** transactions nest inside it as savepoints. */
   if( rc==0 ) rc = demoOffices(&d, 6630, 1313);
   if( rc==0 ) rc = demo_stages(&d);
-  if( rc==0 ){
-    if( db_commit(d.db) ){
-      fprintf(stderr, "pishkhan demo: %s\n", sqlite3_errmsg(d.db));
-      rc = 1;
-    }
-  }else{
-    db_rollback(d.db);
-    fprintf(stderr, "pishkhan demo: failed; nothing was stored\n");
+  if( rc==0 && db_commit(d.db) ){
+    fprintf(stderr, "pishkhan demo: %s\n", sqlite3_errmsg(d.db));
+    rc = 1;
   }
+  db_rollback(d.db);
   db_exec(d.db, "PRAGMA synchronous=NORMAL");
   demo_list_free(&d.male);
   demo_list_free(&d.female);
   demo_list_free(&d.last);
   demo_list_free(&d.streets);
+  free(d.aOff);
   db_close(d.db);
   if( rc==0 ){
+    rmdir(zDir);   /* an empty target directory gives way */
+    if( rename(zTmp, zDir)!=0 ){
+      fprintf(stderr, "pishkhan demo: cannot move %s to %s: %s\n", zTmp, zDir, strerror(errno));
+      rc = 1;
+    }
+  }
+  if( rc ){
+    rmTree(zTmp);
+    fprintf(stderr, "pishkhan demo: failed; nothing was stored\n");
+  }else{
     printf("demo: seed %llu, built %s in %.1f s\n", d.iSeed, zDir, elapsed(&t0));
     demo_print_users(&d);
   }
+  free(zTmp);
   return rc;
 }

@@ -67,12 +67,22 @@ int cmd_audit(int argc, char **argv){
   }
   db = cli_open(zData, "audit");
   if( db==0 ) return 1;
-  iBad = audit_verify(db, &n);
-  db_close(db);
-  if( iBad ){
-    printf("audit: entry %lld does not verify: the chain is broken from there "
-           "(edited, inserted or deleted by hand)\n", iBad);
-    return 1;
+  {
+    AuditBreak eWhy = AUDIT_INTACT;
+    static const char *const azWhy[] = {
+      "",
+      "its content, hash or link to the previous entry was changed",
+      "it is missing: deleted from the middle of the chain",
+      "it is missing: the last entries were deleted",
+      "the recorded head of the chain does not match the last entry",
+    };
+    iBad = audit_verify_why(db, &n, &eWhy);
+    db_close(db);
+    if( iBad ){
+      printf("audit: entry %lld does not verify: %s; the chain is broken from there\n",
+             iBad, azWhy[eWhy]);
+      return 1;
+    }
   }
   printf("audit: %lld entries, chain intact\n", n);
   return 0;

@@ -79,7 +79,7 @@ int access_object_office(sqlite3 *db, const char *zCode, Object *pObj){
     pObj->zRegion = xstrdup(db_col_text(p, 2));
     rc = 0;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   return rc;
 }
 

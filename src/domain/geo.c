@@ -99,8 +99,8 @@ int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
     if( bad ) nBad++;
     for(i=0; i<GEO_NCOL; i++) free(az[i]);
   }
-  sqlite3_finalize(pReg);
-  sqlite3_finalize(pProv);
+  db_finalize(pReg);
+  db_finalize(pProv);
   csv_close(pCsv);
   fclose(pIn);
   if( nBad ){

@@ -31,6 +31,10 @@ void login_policy_default(LoginPolicy *p){
   p->nIdle = envInt("PISHKHAN_SESSION_IDLE", 1800, 1, 86400*30);
   p->nMax = envInt("PISHKHAN_SESSION_MAX", 43200, 1, 86400*365);
   p->nDelayMs = envInt("PISHKHAN_LOGIN_DELAY_MS", 1000, 0, 600000);
+  p->nUserFree = LOGIN_USER_FREE;
+  p->nUserLock = LOGIN_USER_LOCK;
+  p->nAddrFree = LOGIN_ADDR_FREE;
+  p->nAddrLock = LOGIN_ADDR_LOCK;
 }
 
 void login_token_hash(const char *zToken, char zOut[65]){
@@ -61,7 +65,7 @@ static void isoAt(long long t, char z[21]){
 /* Run one statement of a transaction; 0 on success. */
 static int stepDone(sqlite3_stmt *p){
   int rc = sqlite3_step(p);
-  sqlite3_finalize(p);
+  db_finalize(p);
   return rc==SQLITE_DONE ? 0 : -1;
 }
 
@@ -81,7 +85,7 @@ static void thrLoad(sqlite3 *db, const char *zKind, const char *zKey, long long 
     pT->lastMs = sqlite3_column_int64(p, 1);
     pT->bLocked = sqlite3_column_int(p, 2);
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( !pT->bLocked && nowMs - pT->lastMs > LOGIN_FORGET_MS ) pT->nFail = 0;
 }
 
@@ -169,7 +173,7 @@ LoginStatus login_attempt(sqlite3 *db, const LoginPolicy *pPol, const char *zUse
       snprintf(zHash, sizeof zHash, "%s", db_col_text(p, 3));
       bDisabled = sqlite3_column_int(p, 4);
     }
-    sqlite3_finalize(p);
+    db_finalize(p);
   }
   if( bFound ){ a.iUser = iUser; a.zUser = zName; }
 
@@ -182,8 +186,8 @@ LoginStatus login_attempt(sqlite3 *db, const LoginPolicy *pPol, const char *zUse
     auditAlone(db, &a, "login.locked", zObj, pR->bAddr ? "{\"by\":\"addr\"}" : "{\"by\":\"user\"}");
     return pR->e;
   }
-  wU = thrWait(&tU, LOGIN_USER_FREE, pPol->nDelayMs, nowMs);
-  wA = thrWait(&tA, LOGIN_ADDR_FREE, pPol->nDelayMs, nowMs);
+  wU = thrWait(&tU, pPol->nUserFree, pPol->nDelayMs, nowMs);
+  wA = thrWait(&tA, pPol->nAddrFree, pPol->nDelayMs, nowMs);
   if( wU>0 || wA>0 ){
     long long w = wU>wA ? wU : wA;
     pR->e = LOGIN_DELAYED;
@@ -206,8 +210,8 @@ LoginStatus login_attempt(sqlite3 *db, const LoginPolicy *pPol, const char *zUse
     char zAfter[96];
     pR->e = LOGIN_BAD;
     if( db_begin(db) ){ pR->e = LOGIN_ERROR; return pR->e; }
-    if( bValid ) nU = thrFail(db, "user", zName, nowMs, LOGIN_USER_LOCK, &bLU);
-    nA = thrFail(db, "addr", zAddr, nowMs, LOGIN_ADDR_LOCK, &bLA);
+    if( bValid ) nU = thrFail(db, "user", zName, nowMs, pPol->nUserLock, &bLU);
+    nA = thrFail(db, "addr", zAddr, nowMs, pPol->nAddrLock, &bLA);
     snprintf(zAfter, sizeof zAfter, "{\"addr_failures\":%d,\"failures\":%d,\"locked\":%s}",
              nA, nU, (bLU||bLA) ? "true" : "false");
     if( nU<0 || nA<0 || audit_log(db, &a, "login.fail", zObj, 0, 0, zAfter)!=SQLITE_OK
@@ -294,7 +298,7 @@ int login_session_find(sqlite3 *db, const LoginPolicy *pPol, const char *zToken,
          || now - seen > pPol->nIdle || now - created > pPol->nMax;
     rc = 0;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( rc ) return -1;
   if( bDead ){
     p = db_prepare(db, "DELETE FROM session WHERE id=?1");
@@ -432,7 +436,7 @@ int login_token_find(sqlite3 *db, const char *zToken, Principal *pWho){
     bTouch = sqlite3_column_int(p, 5);
     rc = pWho->role==ROLE_COUNT ? -1 : 0;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( rc ){ memset(pWho, 0, sizeof *pWho); return -1; }
   if( bTouch ){
     char zNow[21];
@@ -467,7 +471,7 @@ int login_token_list(sqlite3 *db, const char *zUser, ApiToken **paTok){
     snprintf(pT->zCreated, sizeof pT->zCreated, "%s", db_col_text(p, 3));
     snprintf(pT->zLastUsed, sizeof pT->zLastUsed, "%s", db_col_text(p, 4));
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   *paTok = a;
   return n;
 }
@@ -515,7 +519,7 @@ int login_lock_list(sqlite3 *db, LoginLock **paLock){
     a[n].nFailures = sqlite3_column_int(p, 2);
     n++;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   *paLock = a;
   return n;
 }

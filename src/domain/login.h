@@ -19,14 +19,16 @@ typedef struct LoginPolicy {
   int nIdle;          /* a session unused this long ends: 1800 */
   int nMax;           /* a session ends this long after login: 43200 */
   int nDelayMs;       /* first throttle delay, doubled per failure: 1000 */
+  int nUserFree, nUserLock;   /* LOGIN_USER_FREE, LOGIN_USER_LOCK */
+  int nAddrFree, nAddrLock;   /* LOGIN_ADDR_FREE, LOGIN_ADDR_LOCK */
 } LoginPolicy;
 
 /* The defaults, overridden by $PISHKHAN_SESSION_IDLE, $PISHKHAN_SESSION_MAX
 ** (seconds) and $PISHKHAN_LOGIN_DELAY_MS when set (for tests and sites). */
 void login_policy_default(LoginPolicy *p);
 
-/* Throttle thresholds: failures allowed before delays start, and the
-** failure count that locks (until HQ lifts it). */
+/* Default throttle thresholds: failures allowed before delays start, and
+** the failure count that locks (until HQ lifts it). */
 #define LOGIN_USER_FREE 3
 #define LOGIN_USER_LOCK 10
 #define LOGIN_ADDR_FREE 10

@@ -428,7 +428,7 @@ int office_export(sqlite3 *db, FILE *pOut){
     }
     fputc('\n', pOut);
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   return ferror(pOut) ? -1 : 0;
 }
 
@@ -462,7 +462,7 @@ int office_search(sqlite3 *db, const OfficeQuery *pQ, OfficeHit **paHit, int *pn
     nTotal = sqlite3_column_int(p, 7);
     n++;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( n==0 && iPage>1 ){
     /* Past the last page: still report the total. */
     OfficeQuery q = *pQ;

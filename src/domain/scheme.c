@@ -33,7 +33,11 @@ static const char *const azKindFa[KIND_COUNT_] = {
 };
 static const char *const azDoc[] = { "none", "optional", "required" };
 static const char *const azRoster[] = { "", "all", "insured", "disability" };
-static const char *const azType[] = { "urban", "rural_ict" };
+static const char *const azType[] = { "urban", "rural_ict", 0 };
+
+/* build/gen/scheme_default.c */
+extern const char zSchemeDefaultJson[];
+const char *scheme_default_json(void){ return zSchemeDefaultJson; }
 
 const char *scheme_source_code(IndSource e){ return e<SRC_COUNT ? azSource[e] : "?"; }
 const char *scheme_source_label(IndSource e){ return e<SRC_COUNT ? azSourceFa[e] : "?"; }
@@ -182,6 +186,47 @@ void scheme_clear(Scheme *p){
   for(i=0; i<p->nThr; i++) free(p->aThr[i].zType);
   free(p->aThr);
   memset(p, 0, sizeof *p);
+}
+
+static char *dupOrNull(const char *z){ return z ? xstrdup(z) : 0; }
+
+/* Deep copy of pSrc into *pDst (scheme_clear frees it). */
+void scheme_copy(Scheme *pDst, const Scheme *pSrc){
+  int i, k;
+  *pDst = *pSrc;
+  pDst->zName = dupOrNull(pSrc->zName);
+  pDst->zNote = dupOrNull(pSrc->zNote);
+  pDst->aInd = pSrc->nInd ? xcalloc((size_t)pSrc->nInd, sizeof(Indicator)) : 0;
+  for(i=0; i<pSrc->nInd; i++){
+    const Indicator *a = &pSrc->aInd[i];
+    Indicator *b = &pDst->aInd[i];
+    *b = *a;
+    b->zKey = dupOrNull(a->zKey); b->zLabel = dupOrNull(a->zLabel);
+    b->zHelp = dupOrNull(a->zHelp); b->zUnit = dupOrNull(a->zUnit);
+    if( a->nBand ){
+      b->aBand = xmalloc(sizeof(Band)*(size_t)a->nBand);
+      memcpy(b->aBand, a->aBand, sizeof(Band)*(size_t)a->nBand);
+    }else{
+      b->aBand = 0;
+    }
+    b->aChoice = a->nChoice ? xcalloc((size_t)a->nChoice, sizeof(Choice)) : 0;
+    for(k=0; k<a->nChoice; k++){
+      b->aChoice[k] = a->aChoice[k];
+      b->aChoice[k].zValue = dupOrNull(a->aChoice[k].zValue);
+      b->aChoice[k].zLabel = dupOrNull(a->aChoice[k].zLabel);
+    }
+  }
+  pDst->aPen = pSrc->nPen ? xcalloc((size_t)pSrc->nPen, sizeof(Penalty)) : 0;
+  for(i=0; i<pSrc->nPen; i++){
+    pDst->aPen[i] = pSrc->aPen[i];
+    pDst->aPen[i].zKind = dupOrNull(pSrc->aPen[i].zKind);
+    pDst->aPen[i].zLabel = dupOrNull(pSrc->aPen[i].zLabel);
+  }
+  pDst->aThr = pSrc->nThr ? xcalloc((size_t)pSrc->nThr, sizeof(RankThreshold)) : 0;
+  for(i=0; i<pSrc->nThr; i++){
+    pDst->aThr[i] = pSrc->aThr[i];
+    pDst->aThr[i].zType = dupOrNull(pSrc->aThr[i].zType);
+  }
 }
 
 /* The bands of a KIND_NUMBER indicator. */

@@ -141,6 +141,9 @@ int scheme_load_file(const char *zPath, Scheme *p, char **pzErr);
 
 void scheme_clear(Scheme *p);
 
+/* A deep copy of pSrc into *pDst; scheme_clear(pDst) frees it. */
+void scheme_copy(Scheme *pDst, const Scheme *pSrc);
+
 /* The canonical JSON of a parsed scheme (every field, defaults filled,
 ** keys sorted, compact): what zHash is computed over. Heap string. */
 char *scheme_canonical(const Scheme *p);
@@ -158,6 +161,9 @@ double scheme_points(const Indicator *pInd, const IndValue *pVal);
 /* Rank (1..3) of a score for an office type; 0 when the scheme has no
 ** thresholds for the type. */
 int scheme_rank(const Scheme *p, const char *zType, double score);
+
+/* The default scheme (data/schemes/default.json, compiled in). */
+const char *scheme_default_json(void);
 
 /* Codes and Persian labels of the enums. */
 const char *scheme_source_code(IndSource e);

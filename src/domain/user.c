@@ -202,8 +202,11 @@ static int scopeCanon(sqlite3 *db, Role e, const char *zIn, char *zOut, char **p
     *pzErr = xsprintf("role %s needs a scope: --%s CODE", role_code(e), scope_kind_code(k));
     return USER_EBADSCOPE;
   }
-  z = text_code_dup(zIn);
-  if( z && strlen(z)<64 ){
+  if( k==SCOPE_PROVINCE ){
+    /* a code or a Persian or English name */
+    z = geo_province_code(db, zIn);
+    ok = z!=0 && strlen(z)<64;
+  }else if( (z = text_code_dup(zIn))!=0 && strlen(z)<64 ){
     size_t i;
     switch( k ){
       case SCOPE_OFFICE: {
@@ -215,11 +218,6 @@ static int scopeCanon(sqlite3 *db, Role e, const char *zIn, char *zOut, char **p
         for(i=0; z[i]; i++) if( z[i]>='A' && z[i]<='Z' ) z[i] = (char)(z[i]-'A'+'a');
         ok = db_int(db, 0, "SELECT count(*) FROM region WHERE code=?1", z)>0;
         break;
-      case SCOPE_PROVINCE: {
-        char *zC = geo_province_code(db, zIn);
-        if( zC ){ free(z); z = zC; ok = 1; }
-        break;
-      }
       case SCOPE_AGENCY:
         ok = 1;
         for(i=0; z[i]; i++){
@@ -257,7 +255,27 @@ static char *userJson(const char *zUser, Role e, const char *zScope, int bDisabl
 
 long long user_create(sqlite3 *db, const Actor *pActor, const char *zUser, Role eRole,
                       const char *zScope, const char *zPassword, char **pzErr){
-  char zName[USER_NAME_MAX+1], zSc[64], zHash[crypto_pwhash_STRBYTES], zNow[21];
+  char zHash[crypto_pwhash_STRBYTES];
+  *pzErr = 0;
+  if( user_password_check(zPassword) ){
+    *pzErr = xsprintf("the password must have at least %d characters (and at most %d bytes)",
+                      USER_PW_MIN, USER_PW_MAX);
+    return USER_EBADPW;
+  }
+  if( user_pw_hash(zPassword, zHash) ){
+    *pzErr = xsprintf("cannot hash the password (out of memory?)");
+    return USER_EDB;
+  }
+  return user_create_hashed(db, pActor, zUser, eRole, zScope, zHash, pzErr);
+}
+
+/*
+** user_create() with the password already hashed by user_pw_hash() (one
+** hash for many accounts, as the demo does). Same contract.
+*/
+long long user_create_hashed(sqlite3 *db, const Actor *pActor, const char *zUser, Role eRole,
+                             const char *zScope, const char *zHash, char **pzErr){
+  char zName[USER_NAME_MAX+1], zSc[64], zNow[21];
   char *zAfter;
   sqlite3_stmt *p;
   long long iId;
@@ -272,18 +290,13 @@ long long user_create(sqlite3 *db, const Actor *pActor, const char *zUser, Role 
     return USER_EBADROLE;
   }
   if( (rc = scopeCanon(db, eRole, zScope, zSc, pzErr))!=0 ) return rc;
-  if( user_password_check(zPassword) ){
-    *pzErr = xsprintf("the password must have at least %d characters (and at most %d bytes)",
-                      USER_PW_MIN, USER_PW_MAX);
+  if( zHash==0 || strncmp(zHash, "$argon2id$", 10)!=0 ){
+    *pzErr = xsprintf("not an Argon2id password hash");
     return USER_EBADPW;
   }
   if( db_int(db, 0, "SELECT count(*) FROM users WHERE username=?1", zName)>0 ){
     *pzErr = xsprintf("username \"%s\" is taken", zName);
     return USER_EEXIST;
-  }
-  if( user_pw_hash(zPassword, zHash) ){
-    *pzErr = xsprintf("cannot hash the password (out of memory?)");
-    return USER_EDB;
   }
   audit_now(zNow);
   if( db_begin(db) ){
@@ -298,7 +311,7 @@ long long user_create(sqlite3 *db, const Actor *pActor, const char *zUser, Role 
   sqlite3_bind_text(p, 4, zHash, -1, SQLITE_STATIC);
   sqlite3_bind_text(p, 5, zNow, -1, SQLITE_STATIC);
   rc = sqlite3_step(p);
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( rc!=SQLITE_DONE ){
     int bDup = (sqlite3_extended_errcode(db)==SQLITE_CONSTRAINT_UNIQUE);
     *pzErr = bDup ? xsprintf("username \"%s\" is taken", zName)
@@ -346,7 +359,7 @@ int user_load(sqlite3 *db, const char *zUser, User *pU){
     pU->bLocked = sqlite3_column_int(p, 7);
     rc = 0;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   return rc;
 }
 
@@ -375,7 +388,7 @@ int user_list(sqlite3 *db, User **paUser){
     snprintf(pU->zLastLogin, sizeof pU->zLastLogin, "%s", db_col_text(p, 6));
     pU->bLocked = sqlite3_column_int(p, 7);
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   *paUser = a;
   return n;
 }
@@ -410,12 +423,12 @@ int user_set_password(sqlite3 *db, const Actor *pActor, const char *zUser,
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
   sqlite3_bind_int64(p, 3, u.iId);
   rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( rc==SQLITE_OK ){
     p = db_prepare(db, "DELETE FROM session WHERE user_id=?1");
     sqlite3_bind_int64(p, 1, u.iId);
     rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    sqlite3_finalize(p);
+    db_finalize(p);
   }
   snprintf(zObj, sizeof zObj, "user:%s", u.zUsername);
   if( rc==SQLITE_OK ) rc = audit_log(db, pActor, "user.passwd", zObj, 0, 0, 0);
@@ -451,12 +464,12 @@ int user_set_disabled(sqlite3 *db, const Actor *pActor, const char *zUser,
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
   sqlite3_bind_int64(p, 3, u.iId);
   rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( rc==SQLITE_OK && bDisabled ){
     p = db_prepare(db, "DELETE FROM session WHERE user_id=?1");
     sqlite3_bind_int64(p, 1, u.iId);
     rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    sqlite3_finalize(p);
+    db_finalize(p);
   }
   zBefore = userJson(u.zUsername, u.role, u.zScope, u.bDisabled);
   zAfter = userJson(u.zUsername, u.role, u.zScope, bDisabled);

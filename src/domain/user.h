@@ -102,6 +102,11 @@ int user_password_check(const char *zPassword);
 long long user_create(sqlite3 *db, const Actor *pActor, const char *zUser, Role eRole,
                       const char *zScope, const char *zPassword, char **pzErr);
 
+/* The same with the password already hashed by user_pw_hash() (the demo
+** hashes once for all its accounts). */
+long long user_create_hashed(sqlite3 *db, const Actor *pActor, const char *zUser, Role eRole,
+                             const char *zScope, const char *zHash, char **pzErr);
+
 /* Set a new password (ends the user's sessions). Returns 0 or USER_E*
 ** with *pzErr set (caller frees). */
 int user_set_password(sqlite3 *db, const Actor *pActor, const char *zUser,

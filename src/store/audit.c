@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/mem.h"
 #include "store/audit.h"
 #include "store/db.h"
 
@@ -56,8 +57,16 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   const char *azF[10];
   int rc;
 
-  zPrev = db_text(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", 0);
-  iId = db_int(db, 0, "SELECT max(id) FROM audit", 0) + 1;
+  {
+    sqlite3_stmt *q = db_stmt(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+    zPrev = 0;
+    iId = 1;
+    if( sqlite3_step(q)==SQLITE_ROW ){
+      iId = sqlite3_column_int64(q, 0) + 1;
+      zPrev = xstrdup(db_col_text(q, 1));
+    }
+    db_release(q);
+  }
   audit_now(zAt);
   snprintf(zId, sizeof zId, "%lld", iId);
   snprintf(zUid, sizeof zUid, "%lld", pActor ? pActor->iUser : 0);
@@ -86,21 +95,28 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   rc = sqlite3_step(p);
   db_release(p);
   if( rc==SQLITE_DONE ){
-    /* The head (count and last hash) lets verify notice a deleted tail. */
+    /* The head (count and last hash) lets verify notice a deleted tail.
+    ** Written here, checked: a head that failed to move would later read
+    ** as a broken chain. */
     char zHead[96];
     snprintf(zHead, sizeof zHead, "%lld %s", iId, zHash);
-    db_set_setting(db, "audit_head", zHead);
+    p = db_stmt(db, "INSERT INTO setting(key,value) VALUES('audit_head',?1)"
+                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    sqlite3_bind_text(p, 1, zHead, -1, SQLITE_STATIC);
+    rc = sqlite3_step(p);
+    db_release(p);
   }
   free(zPrev);
   return rc==SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-long long audit_verify(sqlite3 *db, long long *pnEntry){
+long long audit_verify_why(sqlite3 *db, long long *pnEntry, AuditBreak *peWhy){
   sqlite3_stmt *p = db_prepare(db,
     "SELECT id,at,user_id,username,addr,action,object,office_code,before,after,"
     "prev_hash,hash FROM audit ORDER BY id");
   char zPrev[65], zHash[65];
   long long n = 0, iExpect = 1, iBad = 0;
+  AuditBreak eWhy = AUDIT_INTACT;
   memcpy(zPrev, GENESIS, 65);
   while( sqlite3_step(p)==SQLITE_ROW ){
     const char *azF[10];
@@ -108,28 +124,81 @@ long long audit_verify(sqlite3 *db, long long *pnEntry){
     int i;
     for(i=0; i<10; i++) azF[i] = (const char *)sqlite3_column_text(p, i);
     n++;
+    if( iId!=iExpect ){
+      /* iExpect is missing (deleted), or the ids were renumbered */
+      iBad = iId>iExpect ? iExpect : iId;
+      eWhy = iId>iExpect ? AUDIT_MISSING : AUDIT_CHANGED;
+      break;
+    }
     entryHash(zPrev, azF, 10, zHash);
-    if( iId!=iExpect
-     || strcmp(db_col_text(p, 10), zPrev)!=0
-     || strcmp(db_col_text(p, 11), zHash)!=0 ){
+    if( strcmp(db_col_text(p, 10), zPrev)!=0 || strcmp(db_col_text(p, 11), zHash)!=0 ){
       iBad = iId;
+      eWhy = AUDIT_CHANGED;
       break;
     }
     memcpy(zPrev, db_col_text(p, 11), 65);
     zPrev[64] = 0;
     iExpect++;
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
   if( iBad==0 ){
     char *zHead = db_setting(db, "audit_head");
     char zWant[96];
     snprintf(zWant, sizeof zWant, "%lld %s", n, zPrev);
     if( n>0 ? (zHead==0 || strcmp(zHead, zWant)!=0) : zHead!=0 ){
-      iBad = n + 1;   /* rows after the last good one were removed */
-      if( zHead ) iBad = atoll(zHead);
+      /* rows after the last good one were removed (or the head was edited) */
+      long long iHead = zHead ? atoll(zHead) : 0;
+      iBad = iHead>n ? n + 1 : (n>0 ? n : 1);
+      eWhy = iHead>n ? AUDIT_TAIL : AUDIT_HEAD;
     }
     free(zHead);
   }
   if( pnEntry ) *pnEntry = n;
+  if( peWhy ) *peWhy = eWhy;
   return iBad;
+}
+
+long long audit_verify(sqlite3 *db, long long *pnEntry){
+  return audit_verify_why(db, pnEntry, 0);
+}
+
+int audit_office(sqlite3 *db, const char *zOffice, int nMax, AuditEntry **pa, int *pn){
+  sqlite3_stmt *p = db_prepare(db,
+    "SELECT id, at, username, addr, action, object, before, after FROM audit"
+    " WHERE office_code=?1 ORDER BY id DESC LIMIT ?2");
+  int nAlloc = 0, nTotal;
+  *pa = 0;
+  *pn = 0;
+  nTotal = (int)db_int(db, 0, "SELECT count(*) FROM audit WHERE office_code=?1", zOffice);
+  sqlite3_bind_text(p, 1, zOffice, -1, SQLITE_STATIC);
+  sqlite3_bind_int(p, 2, nMax>0 ? nMax : 500);
+  while( sqlite3_step(p)==SQLITE_ROW ){
+    AuditEntry *pE;
+    if( *pn>=nAlloc ){
+      nAlloc = nAlloc ? 2*nAlloc : 32;
+      *pa = realloc(*pa, sizeof(AuditEntry)*(size_t)nAlloc);
+      if( *pa==0 ) abort();
+    }
+    pE = &(*pa)[(*pn)++];
+    memset(pE, 0, sizeof *pE);
+    pE->iId = sqlite3_column_int64(p, 0);
+    snprintf(pE->zAt, sizeof pE->zAt, "%s", db_col_text(p, 1));
+    snprintf(pE->zUser, sizeof pE->zUser, "%s", db_col_text(p, 2));
+    snprintf(pE->zAddr, sizeof pE->zAddr, "%s", db_col_text(p, 3));
+    pE->zAction = strdup(db_col_text(p, 4));
+    pE->zObject = strdup(db_col_text(p, 5));
+    pE->zBefore = sqlite3_column_type(p, 6)==SQLITE_NULL ? 0 : strdup(db_col_text(p, 6));
+    pE->zAfter = sqlite3_column_type(p, 7)==SQLITE_NULL ? 0 : strdup(db_col_text(p, 7));
+    if( pE->zAction==0 || pE->zObject==0 ) abort();
+  }
+  db_finalize(p);
+  return nTotal;
+}
+
+void audit_entries_free(AuditEntry *a, int n){
+  int i;
+  for(i=0; i<n; i++){
+    free(a[i].zAction); free(a[i].zObject); free(a[i].zBefore); free(a[i].zAfter);
+  }
+  free(a);
 }

@@ -24,10 +24,35 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
               const char *zObject, const char *zOffice,
               const char *zBefore, const char *zAfter);
 
-/* Verify the whole chain. Returns 0 when intact (with *pnEntry set), or the
-** id of the first entry that does not verify (an entry missing from the
-** sequence counts as the entry after the gap). */
+/* Why the chain does not verify. */
+typedef enum AuditBreak {
+  AUDIT_INTACT = 0,
+  AUDIT_CHANGED,   /* the entry's fields, hash or link were changed */
+  AUDIT_MISSING,   /* the entry was deleted from the middle */
+  AUDIT_TAIL,      /* the entry and those after it were deleted from the end */
+  AUDIT_HEAD       /* the recorded head (setting audit_head) does not match */
+} AuditBreak;
+
+/* Verify the whole chain. Returns 0 when intact (with *pnEntry set to the
+** number of entries), or the id of the first entry that does not verify:
+** the changed entry, the missing one (deleted from the middle or the end),
+** with *peWhy (may be NULL) saying which. audit_verify() without the why. */
+long long audit_verify_why(sqlite3 *db, long long *pnEntry, AuditBreak *peWhy);
 long long audit_verify(sqlite3 *db, long long *pnEntry);
+
+/* One entry as the office timeline shows it. */
+typedef struct AuditEntry {
+  long long iId;
+  char zAt[21];
+  char zUser[64];
+  char zAddr[64];
+  char *zAction, *zObject, *zBefore, *zAfter;   /* heap; before/after NULL when none */
+} AuditEntry;
+
+/* The newest nMax entries about office zOffice, newest first. *pa heap
+** (audit_entries_free). Returns the total number of its entries. */
+int audit_office(sqlite3 *db, const char *zOffice, int nMax, AuditEntry **pa, int *pn);
+void audit_entries_free(AuditEntry *a, int n);
 
 /* The current UTC time as ISO text "2026-11-28T21:06:55Z" into z[21]. */
 void audit_now(char z[21]);

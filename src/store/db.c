@@ -185,24 +185,55 @@ void db_release(sqlite3_stmt *p){
 
 /*
 ** Prepare zSql; abort on failure since SQL text is part of the program.
+** The statement comes from the connection's cache (db_stmt) and goes back
+** to it with db_finalize().
 */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *zSql){
-  sqlite3_stmt *p = 0;
-  if( sqlite3_prepare_v2(db, zSql, -1, &p, 0)!=SQLITE_OK ){
-    fprintf(stderr, "pishkhan: SQL error: %s\n  in: %s\n", sqlite3_errmsg(db), zSql);
-    abort();
+  return db_stmt(db, zSql);
+}
+
+/* Give back a statement from db_prepare/db_stmt (reset, bindings cleared),
+** or finalize any other statement. */
+void db_finalize(sqlite3_stmt *p){
+  const char *z;
+  if( p==0 ) return;
+  z = sqlite3_sql(p);
+  if( z && strncmp(z, CACHE_TAG, CACHE_TAG_LEN)==0 ){
+    db_release(p);
+  }else{
+    sqlite3_finalize(p);
   }
-  return p;
 }
 
 int db_exec(sqlite3 *db, const char *zSql){
   return sqlite3_exec(db, zSql, 0, 0, 0);
 }
 
-int db_begin(sqlite3 *db){ return db_exec(db, "BEGIN IMMEDIATE"); }
-int db_commit(sqlite3 *db){ return db_exec(db, "COMMIT"); }
+/*
+** Transactions nest: the outermost db_begin() is BEGIN IMMEDIATE, an inner
+** one a SAVEPOINT named "nest". db_commit() releases the innermost "nest"
+** savepoint, or commits when there is none; db_rollback() rolls back to it,
+** or rolls the whole transaction back. So a domain function that keeps its
+** change and audit row in one transaction also works inside a larger one
+** (the demo builds the nation in a single transaction).
+*/
+int db_begin(sqlite3 *db){
+  return db_exec(db, sqlite3_get_autocommit(db) ? "BEGIN IMMEDIATE" : "SAVEPOINT nest");
+}
+
+int db_commit(sqlite3 *db){
+  if( sqlite3_get_autocommit(db) ) return SQLITE_ERROR;
+  if( db_exec(db, "RELEASE nest")==SQLITE_OK ) return SQLITE_OK;
+  return db_exec(db, "COMMIT");
+}
+
 void db_rollback(sqlite3 *db){
-  if( !sqlite3_get_autocommit(db) ) db_exec(db, "ROLLBACK");
+  if( sqlite3_get_autocommit(db) ) return;
+  if( db_exec(db, "ROLLBACK TO nest")==SQLITE_OK ){
+    db_exec(db, "RELEASE nest");
+  }else{
+    db_exec(db, "ROLLBACK");
+  }
 }
 
 long long db_int(sqlite3 *db, long long iDflt, const char *zSql, const char *zArg){

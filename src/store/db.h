@@ -33,8 +33,11 @@ int db_schema_version(void);
 int db_user_version(sqlite3 *db);
 
 /* Prepare a statement; a SQL error here is a programming error and aborts
-** with the message. Bind with sqlite3_bind_* as usual. */
+** with the message. Bind with sqlite3_bind_* as usual, and end with
+** db_finalize(), which hands it back to the connection's statement cache
+** (the same SQL text is prepared once per connection). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *zSql);
+void db_finalize(sqlite3_stmt *p);
 
 /* A cached prepared statement for hot paths: prepared once per connection
 ** and found again by its SQL text. Use it, then db_release() it (reset and
@@ -47,7 +50,9 @@ void db_release(sqlite3_stmt *p);
 ** via sqlite3_errmsg). */
 int db_exec(sqlite3 *db, const char *zSql);
 
-/* Transactions. db_begin starts BEGIN IMMEDIATE. */
+/* Transactions, nestable: the outermost db_begin is BEGIN IMMEDIATE, inner
+** ones are savepoints (db.c). Pair every db_begin with one db_commit or
+** db_rollback. */
 int db_begin(sqlite3 *db);
 int db_commit(sqlite3 *db);
 void db_rollback(sqlite3 *db);

@@ -199,5 +199,275 @@ const char *const aMigration[] = {
 "  decision_reason TEXT NOT NULL DEFAULT ''"
 ");"
 "CREATE INDEX change_request_office ON change_request(office_code, state);",
+
+/* 4: review (docs/review.md): the rounds of a declaration sent back to
+**    its office, each claim's decisions in the rounds before the current
+**    one, who confirmed and who finalised. declaration.round is the current
+**    round (1 until the first send-back is resubmitted). */
+"CREATE TABLE review_round("
+"  declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,"
+"  round INTEGER NOT NULL,"                    /* the round that was sent back */
+"  returned_at TEXT NOT NULL,"
+"  returned_by INTEGER,"
+"  reason TEXT NOT NULL,"
+"  deadline TEXT NOT NULL,"                    /* ISO date, inclusive, Tehran */
+"  resubmitted_at TEXT,"
+"  PRIMARY KEY(declaration_id, round)"
+");"
+"CREATE TABLE claim_history("
+"  declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,"
+"  round INTEGER NOT NULL,"
+"  indicator TEXT NOT NULL,"
+"  declared TEXT,"
+"  verified TEXT,"
+"  decision TEXT,"
+"  reason TEXT NOT NULL DEFAULT '',"
+"  reviewer_id INTEGER,"
+"  decided_at TEXT,"
+"  PRIMARY KEY(declaration_id, round, indicator)"
+");"
+"ALTER TABLE declaration ADD COLUMN round INTEGER NOT NULL DEFAULT 1;"
+"ALTER TABLE declaration ADD COLUMN confirmed_by INTEGER;"
+"ALTER TABLE declaration ADD COLUMN confirmed_at TEXT;"
+"ALTER TABLE declaration ADD COLUMN finalised_by INTEGER;"
+"ALTER TABLE declaration ADD COLUMN finalised_at TEXT;"
+"CREATE INDEX declaration_period_state ON declaration(period_id, state);"
+"CREATE INDEX claim_reviewer ON claim(reviewer_id) WHERE reviewer_id IS NOT NULL;",
+
+/* 5: external scores: survey responses, association scores, rulings
+**    (docs/external.md). survey_response is keyed by tracking number per
+**    period and has no other index, so a bulk import appends to one
+**    B-tree; survey_stat holds each office's running sums, kept in step
+**    by the import in the same transaction. */
+"CREATE TABLE survey_response("
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  tracking_no TEXT NOT NULL,"
+"  office_code TEXT NOT NULL,"
+"  service_code TEXT NOT NULL,"
+"  rating INTEGER NOT NULL,"                   /* 1..5 */
+"  answered_at TEXT NOT NULL,"                 /* ISO UTC */
+"  PRIMARY KEY(period_id, tracking_no)"
+") WITHOUT ROWID;"
+"CREATE TABLE survey_stat("
+"  period_id INTEGER NOT NULL,"
+"  office_code TEXT NOT NULL,"
+"  n INTEGER NOT NULL,"
+"  sum INTEGER NOT NULL,"
+"  sumsq INTEGER NOT NULL,"
+"  PRIMARY KEY(period_id, office_code)"
+") WITHOUT ROWID;"
+"CREATE TABLE association_score("
+"  period_id INTEGER NOT NULL,"
+"  office_code TEXT NOT NULL,"
+"  score REAL NOT NULL,"
+"  note TEXT NOT NULL DEFAULT '',"
+"  entered_by INTEGER,"
+"  entered_at TEXT NOT NULL,"
+"  PRIMARY KEY(period_id, office_code)"
+");"
+"CREATE TABLE ruling("
+"  id INTEGER PRIMARY KEY,"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  kind TEXT NOT NULL,"                        /* penalty catalogue kind */
+"  ruling_no TEXT NOT NULL,"
+"  ruling_date TEXT NOT NULL,"                 /* ISO date */
+"  points REAL NOT NULL,"                      /* from the catalogue, <= 0 */
+"  note TEXT NOT NULL DEFAULT '',"
+"  state TEXT NOT NULL CHECK(state IN ('final','under_appeal','overturned')),"
+"  final_date TEXT,"                           /* ISO date it became final */
+"  created_by INTEGER,"
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL"
+");"
+"CREATE INDEX ruling_office ON ruling(office_code);",
+
+/* 6: result sets, results, objections (docs/ranking.md). A result set
+**    stores its inputs whole (canonical snapshot and scheme) so that
+**    `pishkhan rank --verify` can recompute it; once published, neither the
+**    set nor its results can change (triggers). */
+"CREATE TABLE result_set("
+"  id INTEGER PRIMARY KEY,"
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  version INTEGER NOT NULL,"                  /* 1, 2, ... per period */
+"  state TEXT NOT NULL DEFAULT 'draft' CHECK(state IN ('draft','published')),"
+"  inputs_hash TEXT NOT NULL,"                 /* SHA-256 of scheme + snapshot */
+"  scheme_json TEXT NOT NULL,"                 /* canonical scheme */
+"  snapshot_json TEXT NOT NULL,"               /* canonical snapshot: the inputs */
+"  n_offices INTEGER NOT NULL,"
+"  n_rank1 INTEGER NOT NULL, n_rank2 INTEGER NOT NULL, n_rank3 INTEGER NOT NULL,"
+"  n_unranked INTEGER NOT NULL,"
+"  parent_id INTEGER REFERENCES result_set(id)," /* the set an objection revised */
+"  objection_id INTEGER,"                      /* the upheld objection */
+"  note TEXT NOT NULL DEFAULT '',"
+"  created_at TEXT NOT NULL,"
+"  created_by INTEGER,"
+"  published_at TEXT,"
+"  published_by INTEGER,"
+"  UNIQUE(period_id, version)"
+");"
+"CREATE TABLE result("
+"  result_set_id INTEGER NOT NULL REFERENCES result_set(id),"
+"  office_code TEXT NOT NULL,"
+"  score REAL,"                               /* NULL: unranked */
+"  rank INTEGER,"                              /* 1..3; NULL: unranked */
+"  place INTEGER NOT NULL DEFAULT 0,"          /* within the type; 0 not placed */
+"  status TEXT NOT NULL CHECK(status IN"
+"    ('ranked','did_not_participate','revoked','suspended')),"
+"  breakdown TEXT NOT NULL,"                   /* JSON (rank_result_json) */
+"  PRIMARY KEY(result_set_id, office_code)"
+") WITHOUT ROWID;"
+"CREATE INDEX result_office ON result(office_code);"
+"CREATE TRIGGER result_set_frozen BEFORE UPDATE ON result_set"
+"  WHEN OLD.state='published'"
+"  BEGIN SELECT RAISE(ABORT, 'a published result set never changes'); END;"
+"CREATE TRIGGER result_set_keep BEFORE DELETE ON result_set"
+"  WHEN OLD.state='published'"
+"  BEGIN SELECT RAISE(ABORT, 'a published result set never changes'); END;"
+"CREATE TRIGGER result_frozen BEFORE UPDATE ON result"
+"  WHEN (SELECT state FROM result_set WHERE id=OLD.result_set_id)='published'"
+"  BEGIN SELECT RAISE(ABORT, 'a published result set never changes'); END;"
+"CREATE TRIGGER result_keep BEFORE DELETE ON result"
+"  WHEN (SELECT state FROM result_set WHERE id=OLD.result_set_id)='published'"
+"  BEGIN SELECT RAISE(ABORT, 'a published result set never changes'); END;"
+"CREATE TABLE objection("
+"  id INTEGER PRIMARY KEY,"
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  result_set_id INTEGER NOT NULL REFERENCES result_set(id)," /* objected to */
+"  indicators TEXT NOT NULL,"                  /* JSON array of indicator keys */
+"  text TEXT NOT NULL,"
+"  state TEXT NOT NULL DEFAULT 'filed' CHECK(state IN ('filed','upheld','rejected')),"
+"  filed_by INTEGER,"
+"  filed_at TEXT NOT NULL,"
+"  decided_by INTEGER,"
+"  decided_at TEXT,"
+"  decision_reason TEXT NOT NULL DEFAULT '',"
+"  values_json TEXT,"                          /* upheld: the new verified values */
+"  new_result_set_id INTEGER REFERENCES result_set(id)"
+");"
+"CREATE INDEX objection_office ON objection(office_code, period_id);"
+"CREATE TABLE objection_document("
+"  objection_id INTEGER NOT NULL REFERENCES objection(id),"
+"  sha256 TEXT NOT NULL REFERENCES document(sha256),"
+"  name TEXT NOT NULL,"
+"  PRIMARY KEY(objection_id, sha256)"
+");",
+
+/* 7: agencies, services, availability, preferences, allocations
+**    (docs/allocation.md). A service is available everywhere (area 'all'),
+**    in some provinces, or in listed localities (service_area rows with
+**    city '' for a whole province). An allocation is one versioned run of
+**    a period; its rows copy what they were computed from (rank, locality)
+**    so that an old version reads the same after the registry changes. */
+"CREATE TABLE agency("
+"  code TEXT PRIMARY KEY,"                     /* [a-z0-9_-] */
+"  name_fa TEXT NOT NULL,"
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL"
+");"
+"CREATE TABLE service("
+"  code TEXT PRIMARY KEY,"                     /* [a-z0-9_.-] */
+"  agency_code TEXT NOT NULL REFERENCES agency(code),"
+"  name_fa TEXT NOT NULL,"
+"  channel TEXT NOT NULL DEFAULT 'both' CHECK(channel IN ('urban','rural_ict','both')),"
+"  min_rank INTEGER CHECK(min_rank IN (1,2,3)),"   /* NULL = any rank */
+"  facility TEXT NOT NULL DEFAULT '',"         /* office facility it needs, '' = none */
+"  area TEXT NOT NULL DEFAULT 'all' CHECK(area IN ('all','provinces','localities')),"
+"  active INTEGER NOT NULL DEFAULT 1,"
+"  created_at TEXT NOT NULL,"
+"  updated_at TEXT NOT NULL"
+");"
+"CREATE INDEX service_agency ON service(agency_code);"
+"CREATE TABLE service_area("
+"  service_code TEXT NOT NULL REFERENCES service(code) ON DELETE CASCADE,"
+"  province_code TEXT NOT NULL REFERENCES province(code),"
+"  city TEXT NOT NULL DEFAULT '',"             /* '' = the whole province */
+"  PRIMARY KEY(service_code, province_code, city)"
+");"
+"CREATE TABLE office_facility("
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  facility TEXT NOT NULL,"                    /* 'civil_booth' */
+"  PRIMARY KEY(office_code, facility)"
+");"
+"CREATE TABLE service_preference("
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  seq INTEGER NOT NULL,"                      /* 1 = most wanted */
+"  service_code TEXT NOT NULL REFERENCES service(code) ON DELETE CASCADE,"
+"  PRIMARY KEY(office_code, seq),"
+"  UNIQUE(office_code, service_code)"
+") WITHOUT ROWID;"
+"CREATE TABLE allocation("
+"  id INTEGER PRIMARY KEY,"
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  version INTEGER NOT NULL,"
+"  result_set_id INTEGER NOT NULL,"            /* the published ranks used */
+"  inputs_hash TEXT NOT NULL,"                 /* allocate_hash() */
+"  cap1 REAL NOT NULL, cap2 REAL NOT NULL, cap3 REAL NOT NULL,"
+"  created_at TEXT NOT NULL,"
+"  created_by TEXT NOT NULL DEFAULT '',"
+"  UNIQUE(period_id, version)"
+");"
+"CREATE TABLE allocation_office("
+"  allocation_id INTEGER NOT NULL REFERENCES allocation(id),"
+"  office_code TEXT NOT NULL,"
+"  type TEXT NOT NULL,"
+"  province_code TEXT NOT NULL,"
+"  city TEXT NOT NULL,"
+"  rank INTEGER,"                              /* NULL = unranked */
+"  status TEXT NOT NULL,"                      /* result status, or 'no_result' */
+"  score REAL,"
+"  available INTEGER NOT NULL,"
+"  cap INTEGER NOT NULL,"
+"  granted INTEGER NOT NULL,"
+"  PRIMARY KEY(allocation_id, office_code)"
+");"
+"CREATE TABLE allocation_grant("
+"  allocation_id INTEGER NOT NULL REFERENCES allocation(id),"
+"  office_code TEXT NOT NULL,"
+"  service_code TEXT NOT NULL,"
+"  seq INTEGER NOT NULL,"                      /* order within the office */
+"  kind TEXT NOT NULL CHECK(kind IN ('preference','coverage')),"
+"  pref INTEGER,"                              /* position in the preferences */
+"  reason TEXT NOT NULL,"
+"  PRIMARY KEY(allocation_id, office_code, service_code)"
+");"
+"CREATE INDEX allocation_grant_service ON allocation_grant(allocation_id, service_code);"
+"CREATE TABLE allocation_skip("               /* preferences not granted */
+"  allocation_id INTEGER NOT NULL REFERENCES allocation(id),"
+"  office_code TEXT NOT NULL,"
+"  pref INTEGER NOT NULL,"
+"  service_code TEXT NOT NULL,"
+"  why TEXT NOT NULL,"
+"  reason TEXT NOT NULL,"
+"  PRIMARY KEY(allocation_id, office_code, pref)"
+");"
+"CREATE TABLE allocation_gap("                /* available, offered by no office there */
+"  allocation_id INTEGER NOT NULL REFERENCES allocation(id),"
+"  service_code TEXT NOT NULL,"
+"  province_code TEXT NOT NULL,"
+"  city TEXT NOT NULL,"
+"  why TEXT NOT NULL,"
+"  PRIMARY KEY(allocation_id, service_code, province_code, city)"
+");",
+
+/* 8: statistics and transparency: right-to-reply, certificates (issue 10).
+**    An office's reply to its published result, shown publicly once HQ
+**    approves it; a newer approved reply supersedes the older one. The
+**    certificate key lives in setting (cert_key). */
+"CREATE TABLE right_to_reply("
+"  id INTEGER PRIMARY KEY,"
+"  office_code TEXT NOT NULL REFERENCES office(code),"
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  text TEXT NOT NULL,"
+"  state TEXT NOT NULL DEFAULT 'pending'"
+"    CHECK(state IN ('pending','approved','rejected','superseded')),"
+"  written_by INTEGER,"
+"  written_at TEXT NOT NULL,"
+"  decided_by INTEGER,"
+"  decided_at TEXT,"
+"  decision_reason TEXT NOT NULL DEFAULT ''"
+");"
+"CREATE INDEX right_to_reply_office ON right_to_reply(office_code, period_id, state);"
+"CREATE INDEX right_to_reply_state ON right_to_reply(state);",
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);

@@ -44,6 +44,7 @@ void api_office(Req *r){
   p = json_pack("{ss ss ss ss ss ss}",
       "code", o.zCode, "name", o.zName, "type", o.zType,
       "province", o.zProvince, "city", o.zCity, "status", o.zStatus);
+  json_object_set_new(p, "result", api_result_summary(r->db, o.zCode));  /* api_result.c */
   office_clear(&o);
   req_json(r, 200, p);
 }

@@ -44,7 +44,7 @@ static void provinceOptions(Req *r, const char *zSel){
     html(r, "<option value=\"%s\"%s>%s</option>", zCode,
          zSel && strcmp(zSel, zCode)==0 ? " selected" : "", db_col_text(p, 1));
   }
-  sqlite3_finalize(p);
+  db_finalize(p);
 }
 
 /* The query string of the current search with page iPage. */
@@ -150,6 +150,8 @@ void page_office(Req *r){
        fa_date(r, o.zLicenceDate), office_status_label(o.zStatus),
        o.zStatusReason && o.zStatusReason[0] ? " — " : "",
        o.zStatusReason ? o.zStatusReason : "");
+  office_transparency(r, o.zCode);   /* published ranks, approved replies (page_cert.c) */
+  page_office_result_card(r, o.zCode);  /* revisions after objections (page_result.c) */
   free(zProvFa);
   free(zRegionFa);
   office_clear(&o);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/text.h"
@@ -108,6 +109,7 @@ void req_free(Req *r){
   free(r->pArena);
   buf_free(&r->body);
   buf_free(&r->out);
+  if( r->fdOut>0 ) close(r->fdOut);
   if( r->pJson ) json_decref(r->pJson);
   free(r);
 }
@@ -202,6 +204,15 @@ void req_redirect(Req *r, const char *zUrl){
 
 int req_is_api(const Req *r){
   return strncmp(r->zPath, "/api/", 5)==0;
+}
+
+void req_send_file(Req *r, int fd, long long nSize, const char *zType){
+  buf_reset(&r->out);
+  if( r->fdOut>0 ) close(r->fdOut);
+  r->status = 200;
+  r->zType = zType;
+  r->fdOut = fd;
+  r->nFdOut = nSize;
 }
 
 void req_json(Req *r, int status, json_t *pDoc){

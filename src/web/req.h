@@ -24,6 +24,22 @@ typedef struct Principal Principal;
 
 typedef struct Param { const char *zName; const char *zValue; } Param;
 
+/* The file part of a multipart/form-data body sent to a ROUTE_UPLOAD
+** route: streamed by the server into a temporary file under DATA/tmp as it
+** arrives (hashed on the way), never held in memory. The other parts are
+** in r->aForm. A handler that keeps the file renames it away and sets
+** zTmp[0] = 0; otherwise the server removes it after the response. */
+typedef struct Upload {
+  char zTmp[1024];          /* the temporary file; "" when none is kept */
+  char zName[256];          /* file name as sent by the client */
+  char zField[64];          /* its form field */
+  long long nSize;          /* bytes of file content received */
+  char zSha256[65];         /* hex SHA-256 of the content */
+  int bFile;                /* a file part was received */
+  int bTooLarge;            /* more than the file limit: nothing was kept */
+  int bError;               /* a write failed or the body did not parse */
+} Upload;
+
 typedef struct Req {
   Server *pSrv;
   void *pConn;              /* struct MHD_Connection * */
@@ -37,6 +53,7 @@ typedef struct Req {
   Buf body;                 /* request body (bounded by the route's limit) */
   Param *aForm; int nForm;  /* parsed application/x-www-form-urlencoded body */
   json_t *pJson;            /* parsed JSON body, or NULL */
+  Upload *pUpload;          /* ROUTE_UPLOAD multipart requests, else NULL */
   Principal *pWho;          /* the logged-in user, or NULL */
   /* response */
   int status;
@@ -44,9 +61,13 @@ typedef struct Req {
   Buf out;
   const char *azHdr[REQ_MAX_HEADERS][2];
   int nHdr;
+  int fdOut;                /* > 0: send this file as the body (the server
+                            ** closes it); see req_send_file() */
+  long long nFdOut;         /* its size */
   Arena *pArena;
   /* server bookkeeping */
   size_t mxBody;            /* body limit for this request */
+  size_t nStreamed;         /* body bytes seen by a streaming upload */
   int bTooLarge;            /* body exceeded mxBody */
   int bSent;                /* response queued */
 } Req;
@@ -69,6 +90,9 @@ long long req_param_int(Req *r, const char *zName, long long iDflt);
 /* Response. */
 void req_set_header(Req *r, const char *zName, const char *zValue);
 void req_redirect(Req *r, const char *zUrl);      /* 303 See Other */
+/* Send the open file fd (nSize bytes) as the body with type zType; the
+** server takes ownership of fd and closes it. */
+void req_send_file(Req *r, int fd, long long nSize, const char *zType);
 /* Send a JSON document (takes ownership of pDoc). */
 void req_json(Req *r, int status, json_t *pDoc);
 /* JSON {"error": zMsg, ...} with the status. */

@@ -14,10 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sodium.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/text.h"
+#include "domain/document.h"
 #include "store/db.h"
 #include "web/req.h"
 #include "web/reqimpl.h"
@@ -119,6 +123,146 @@ static unsigned routeFlagsFor(Req *r){
   return p ? p->flags : 0;
 }
 
+/*
+** Streaming uploads. A multipart/form-data body for a ROUTE_UPLOAD route
+** goes through libmicrohttpd's post processor: the first file part is
+** written to a temporary file under DATA/tmp as it arrives and hashed with
+** SHA-256 on the way; past DOC_MAX_BYTES the file is removed and the rest
+** is counted but dropped, so memory stays bounded whatever the body. The
+** other (small) parts become r->aForm.
+*/
+#define UPLOAD_MAX_FIELDS 32
+#define UPLOAD_MAX_FIELD  (64 * 1024)
+
+typedef struct UploadState {
+  Upload u;                           /* first: r->pUpload points here */
+  struct MHD_PostProcessor *pPost;
+  Req *r;
+  int fd;                             /* temporary file, or -1 */
+  crypto_hash_sha256_state sha;
+  int nField;
+  char *azName[UPLOAD_MAX_FIELDS];
+  Buf aValue[UPLOAD_MAX_FIELDS];
+  int bInFile;                        /* the current part is the kept file */
+  int bSkipFile;                      /* a second file part: dropped */
+} UploadState;
+
+/* Stop keeping the file: close and remove it. */
+static void uploadDrop(UploadState *pU){
+  if( pU->fd>=0 ){ close(pU->fd); pU->fd = -1; }
+  if( pU->u.zTmp[0] ){ unlink(pU->u.zTmp); pU->u.zTmp[0] = 0; }
+}
+
+static enum MHD_Result onPostData(void *cls, enum MHD_ValueKind kind,
+                                  const char *zKey, const char *zFilename,
+                                  const char *zCType, const char *zEnc,
+                                  const char *zData, uint64_t off, size_t n){
+  UploadState *pU = cls;
+  (void)kind; (void)zCType; (void)zEnc;
+  if( zKey==0 ) return MHD_YES;
+  if( zFilename ){
+    if( off==0 && (!pU->u.bFile || pU->u.nSize>0 || strcmp(zKey, pU->u.zField)!=0) ){
+      if( pU->u.bFile ){
+        /* only the first file part of a request is kept */
+        pU->bInFile = 0;
+        pU->bSkipFile = 1;
+      }else{
+        pU->u.bFile = 1;
+        pU->bInFile = 1;
+        snprintf(pU->u.zField, sizeof pU->u.zField, "%s", zKey);
+        snprintf(pU->u.zName, sizeof pU->u.zName, "%s", zFilename);
+        crypto_hash_sha256_init(&pU->sha);
+        pU->fd = document_tmpfile(server_dir(pU->r->pSrv), pU->u.zTmp, sizeof pU->u.zTmp);
+        if( pU->fd<0 ) pU->u.bError = 1;
+      }
+    }
+    if( !pU->bInFile || n==0 ) return MHD_YES;
+    pU->u.nSize += (long long)n;
+    if( pU->u.nSize > DOC_MAX_BYTES ){
+      pU->u.bTooLarge = 1;
+      uploadDrop(pU);
+      return MHD_YES;
+    }
+    if( pU->fd>=0 ){
+      size_t nDone = 0;
+      while( nDone<n ){
+        ssize_t w = write(pU->fd, zData + nDone, n - nDone);
+        if( w<=0 ){ pU->u.bError = 1; uploadDrop(pU); break; }
+        nDone += (size_t)w;
+      }
+      crypto_hash_sha256_update(&pU->sha, (const unsigned char *)zData, n);
+    }
+    return MHD_YES;
+  }
+  /* an ordinary field */
+  pU->bInFile = 0;
+  if( off==0 || pU->nField==0 || strcmp(pU->azName[pU->nField-1], zKey)!=0 ){
+    if( pU->nField>=UPLOAD_MAX_FIELDS ) return MHD_YES;
+    pU->azName[pU->nField] = req_strdup(pU->r, zKey);
+    pU->nField++;
+  }
+  if( pU->aValue[pU->nField-1].n + n <= UPLOAD_MAX_FIELD ){
+    buf_append(&pU->aValue[pU->nField-1], zData, n);
+  }
+  return MHD_YES;
+}
+
+/* Is this request a multipart body for an upload route? Then set up the
+** streaming state. Returns 1 when streaming. */
+static int uploadBegin(Req *r, unsigned flags){
+  const char *zType = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "Content-Type");
+  UploadState *pU;
+  if( !(flags & ROUTE_UPLOAD) || zType==0
+   || strncasecmp(zType, "multipart/form-data", 19)!=0 ) return 0;
+  pU = xcalloc(1, sizeof *pU);
+  pU->fd = -1;
+  pU->r = r;
+  pU->pPost = MHD_create_post_processor(r->pConn, 32*1024, onPostData, pU);
+  if( pU->pPost==0 ) pU->u.bError = 1;
+  r->pUpload = &pU->u;
+  return 1;
+}
+
+/* The body is complete: finish the file and hand the fields to r. */
+static void uploadEnd(Req *r){
+  UploadState *pU = (UploadState *)r->pUpload;
+  int i;
+  if( pU->pPost ){ MHD_destroy_post_processor(pU->pPost); pU->pPost = 0; }
+  if( pU->fd>=0 ){
+    unsigned char a[crypto_hash_sha256_BYTES];
+    if( close(pU->fd)!=0 ){ pU->u.bError = 1; }
+    pU->fd = -1;
+    crypto_hash_sha256_final(&pU->sha, a);
+    sodium_bin2hex(pU->u.zSha256, sizeof pU->u.zSha256, a, sizeof a);
+  }
+  if( pU->u.bError ) uploadDrop(pU);
+  r->aForm = req_alloc(r, sizeof(Param)*(size_t)(pU->nField ? pU->nField : 1));
+  for(i=0; i<pU->nField; i++){
+    r->aForm[i].zName = pU->azName[i];
+    r->aForm[i].zValue = req_strdup(r, buf_str(&pU->aValue[i]));
+  }
+  r->nForm = pU->nField;
+}
+
+/* Free the streaming state; a file no handler kept is removed. */
+static void uploadFree(Req *r){
+  UploadState *pU = (UploadState *)r->pUpload;
+  int i;
+  if( pU==0 ) return;
+  if( pU->pPost ) MHD_destroy_post_processor(pU->pPost);
+  uploadDrop(pU);
+  for(i=0; i<UPLOAD_MAX_FIELDS; i++) buf_free(&pU->aValue[i]);
+  free(pU);
+  r->pUpload = 0;
+}
+
+/* Did the handler set header zName? */
+static int hasHeader(const Req *r, const char *zName){
+  int i;
+  for(i=0; i<r->nHdr; i++) if( strcasecmp(r->azHdr[i][0], zName)==0 ) return 1;
+  return 0;
+}
+
 /* Queue the buffered response of r with the security headers. */
 static enum MHD_Result sendResponse(struct MHD_Connection *pConn, Req *r){
   struct MHD_Response *pResp;
@@ -129,13 +273,23 @@ static enum MHD_Result sendResponse(struct MHD_Connection *pConn, Req *r){
   if( strcmp(r->zMethod, "HEAD")==0 ){
     pResp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     free(z);
+  }else if( r->fdOut>0 ){
+    free(z);
+    pResp = MHD_create_response_from_fd64((uint64_t)r->nFdOut, r->fdOut);
+    r->fdOut = 0;                       /* libmicrohttpd closes it */
   }else{
     pResp = MHD_create_response_from_buffer(n, z ? z : (void *)"", z ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
   }
   MHD_add_response_header(pResp, "Content-Type", r->zType ? r->zType : "text/html; charset=utf-8");
-  MHD_add_response_header(pResp, "Content-Security-Policy", CSP);
+  /* A handler may replace the policy and the framing rule (a document
+  ** shown inline in the review page); otherwise the strict defaults. */
+  if( !hasHeader(r, "Content-Security-Policy") ){
+    MHD_add_response_header(pResp, "Content-Security-Policy", CSP);
+  }
   MHD_add_response_header(pResp, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(pResp, "X-Frame-Options", "DENY");
+  if( !hasHeader(r, "X-Frame-Options") ){
+    MHD_add_response_header(pResp, "X-Frame-Options", "DENY");
+  }
   MHD_add_response_header(pResp, "Referrer-Policy", "same-origin");
   for(i=0; i<r->nHdr; i++){
     MHD_add_response_header(pResp, r->azHdr[i][0], r->azHdr[i][1]);
@@ -190,9 +344,12 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
   if( r==0 ){
     const char *zLen;
     size_t mx;
+    unsigned flags;
     r = req_new(p, pConn, zMethod, zUrl);
     *ppState = r;
-    mx = (routeFlagsFor(r) & ROUTE_UPLOAD) ? SERVER_MAX_UPLOAD : SERVER_MAX_BODY;
+    flags = routeFlagsFor(r);
+    mx = (flags & ROUTE_UPLOAD) ? SERVER_MAX_UPLOAD : SERVER_MAX_BODY;
+    if( uploadBegin(r, flags) ) mx = SERVER_MAX_STREAM;
     r->mxBody = mx;
     zLen = MHD_lookup_connection_value(pConn, MHD_HEADER_KIND, "Content-Length");
     if( zLen && strtoull(zLen, 0, 10)>mx ){
@@ -200,6 +357,21 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
       req_error2(r, 413, "حجم درخواست از حد مجاز بیشتر است.", "request body too large");
       return sendResponse(pConn, r);
     }
+    return MHD_YES;
+  }
+  if( *pnData>0 && r->pUpload ){
+    UploadState *pU = (UploadState *)r->pUpload;
+    r->nStreamed += *pnData;
+    if( r->nStreamed > r->mxBody ){
+      r->bTooLarge = 1;
+      uploadDrop(pU);
+    }else if( pU->pPost && MHD_post_process(pU->pPost, zData, *pnData)!=MHD_YES ){
+      pU->u.bError = 1;
+      MHD_destroy_post_processor(pU->pPost);
+      pU->pPost = 0;
+      uploadDrop(pU);
+    }
+    *pnData = 0;
     return MHD_YES;
   }
   if( *pnData>0 ){
@@ -220,6 +392,7 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
     r->bSent = 1;
     return sendResponse(pConn, r);
   }
+  if( r->pUpload ) uploadEnd(r);
   dispatch(p, r);
   r->bSent = 1;
   return sendResponse(pConn, r);
@@ -230,6 +403,7 @@ static void onCompleted(void *cls, struct MHD_Connection *pConn,
                         void **ppState, enum MHD_RequestTerminationCode e){
   (void)cls; (void)pConn; (void)e;
   if( *ppState ){
+    uploadFree(*ppState);
     req_free(*ppState);
     *ppState = 0;
   }

@@ -31,9 +31,10 @@ export function freshData(t) {
 
 // Start `pishkhan serve` on a free port. Returns {url, stop, stderr()}.
 // stop() sends SIGTERM and asserts a clean exit (sanitizer reports fail it).
-export async function startServer(dir, extra = []) {
+// env: extra environment (e.g. PISHKHAN_SESSION_IDLE, see docs/users.md).
+export async function startServer(dir, extra = [], { env } = {}) {
   const child = spawn(BIN, ['serve', '--data', dir, '--port', '0', '--quiet', ...extra],
-                      { stdio: ['ignore', 'pipe', 'pipe'] });
+                      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(env || {}) } });
   let out = '', err = '';
   child.stderr.on('data', (d) => { err += d; });
   const url = await new Promise((resolve, reject) => {
@@ -68,3 +69,78 @@ export async function get(url, opts = {}) {
 
 // A small registry CSV for tests (the same as data/sample-offices.csv).
 export const SAMPLE = path.join(ROOT, 'data', 'sample-offices.csv');
+
+// ---- Users and logins (docs/users.md) ----------------------------------
+
+export const TEST_PASSWORD = 'test-password-1';
+
+// Create a user with the CLI, the password on stdin. scope: [] or e.g.
+// ['--office', 'U-1001'], ['--region', 'tehran'], ['--province', 'fars'].
+export function addUser(dir, username, role, scope = [], password = TEST_PASSWORD) {
+  const r = pk(['user', 'add', '--data', dir, '--username', username, '--role', role, ...scope],
+               { input: password + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+// Make sure agency CODE exists (agency users' scopes are checked against
+// the agency table). Uses the sqlite3 shell until pishkhan has a command
+// for agencies.
+export function ensureAgency(dir, code, nameFa = 'دستگاه آزمایشی') {
+  const sql = `INSERT OR IGNORE INTO agency(code,name_fa,created_at,updated_at) VALUES('${code}','${nameFa}','2020-01-01T00:00:00Z','2020-01-01T00:00:00Z');`;
+  const r = spawnSync('sqlite3', [path.join(dir, 'pishkhan.db'), sql], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, r.stderr);
+}
+
+// The value of cookie NAME among a response's Set-Cookie headers, or undefined.
+export function setCookie(res, name) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = c.match(/^([^=]+)=([^;]*)/);
+    if (m && m[1] === name) return m[2];
+  }
+  return undefined;
+}
+
+// A client that keeps a cookie header and a CSRF token and sends both.
+// req(method, path, {form, headers}) -> {status, headers, text, json}.
+export function client(url, cookie = '', csrf = '') {
+  const c = {
+    url, cookie, csrf,
+    async req(method, path, { form, headers = {}, csrfToken } = {}) {
+      const h = { ...headers };
+      if (c.cookie) h.cookie = c.cookie;
+      let body;
+      if (form !== undefined || (method !== 'GET' && method !== 'HEAD')) {
+        h['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams({ csrf: csrfToken ?? c.csrf, ...(form || {}) }).toString();
+      }
+      return get(url + path, { method, headers: h, body });
+    },
+    get(path, opts) { return c.req('GET', path, opts); },
+    post(path, form, opts = {}) { return c.req('POST', path, { ...opts, form }); },
+  };
+  return c;
+}
+
+// An anonymous client holding the login form's CSRF cookie and token.
+export async function anonymous(url) {
+  const res = await fetch(url + '/login', { redirect: 'manual' });
+  const html = await res.text();
+  const csrf = html.match(/name="csrf" value="([0-9a-f]+)"/)[1];
+  return client(url, `pk_csrf=${setCookie(res, 'pk_csrf') ?? csrf}`, csrf);
+}
+
+// Log in through POST /login; returns {status, client} where client carries
+// the session cookie and its CSRF token (from GET /api/v1/me).
+export async function login(url, username, password = TEST_PASSWORD) {
+  const a = await anonymous(url);
+  const r = await a.post('/login', { username, password });
+  if (r.status !== 303) return { status: r.status, res: r };
+  const tok = setCookie(r, 'pk_session');
+  const c = client(url, `pk_session=${tok}`);
+  const me = await c.get('/api/v1/me');
+  assert.equal(me.status, 200, me.text);
+  c.csrf = me.json.csrf;
+  c.me = me.json;
+  return { status: r.status, client: c, res: r };
+}

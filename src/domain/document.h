@@ -1,0 +1,71 @@
+/*
+** document.h — documents attached to declaration claims.
+**
+** A document is stored once, content-addressed, outside any web root:
+** DATA/docs/ab/cdef... where abcdef... is the hex SHA-256 of its bytes.
+** Only PDF, JPEG and PNG are kept, judged from the content by libmagic
+** (never the name or the client's word), at most DOC_MAX_BYTES each.
+** Uploads arrive in a temporary file under DATA/tmp (the web server
+** streams them there, hashing on the way); document_adopt() moves the file
+** into place and links it to a claim in one transaction with its audit row.
+*/
+#ifndef PK_DOCUMENT_H
+#define PK_DOCUMENT_H
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "domain/declaration.h"
+#include "domain/period.h"
+#include "store/audit.h"
+
+#define DOC_MAX_BYTES (5 * 1024 * 1024)
+
+/* The MIME type of the file at zPath as libmagic judges it, into
+** zMime[nMime] ("" when it cannot tell). Returns 1 when the type is
+** accepted (application/pdf, image/jpeg, image/png), else 0. Opens its
+** own libmagic handle: safe from any thread. */
+int document_sniff(const char *zPath, char *zMime, size_t nMime);
+
+/* Make DATA/tmp and DATA/docs. Returns 0 or -1. */
+int document_dirs(const char *zDir);
+
+/* A new temporary file under DATA/tmp: its descriptor, with the path in
+** zPath[nPath]; -1 on failure. */
+int document_tmpfile(const char *zDir, char *zPath, size_t nPath);
+
+/* The path of a stored document: DATA/docs/ab/abcdef... (heap). NULL when
+** zSha is not 64 lower-case hex digits. */
+char *document_path(const char *zDir, const char *zSha);
+
+/*
+** Attach the uploaded file zTmp (nSize bytes, content hash zSha) to the
+** claim zIndicator of zOffice's declaration for period p, under the name
+** zName as sent. Always consumes zTmp: it is renamed into the store or
+** removed. zTmp NULL: the bytes are stored already under zSha. Returns 0, or -1 with *pE: 404 no such office, 409 declaration
+** not editable, 413 larger than DOC_MAX_BYTES, 415 not PDF/JPEG/PNG, 422
+** the indicator takes no documents. Nothing is stored on any refusal.
+*/
+int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
+                   const Period *p, const char *zOffice, const char *zIndicator,
+                   const char *zName, const char *zTmp, long long nSize,
+                   const char *zSha, const char *zNow, DeclErr *pE);
+
+/* The same from bytes in memory (the demo generator, tests): writes a
+** temporary file, hashes it and adopts it. zShaOut[65] gets the hash. */
+int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
+                         const Period *p, const char *zOffice, const char *zIndicator,
+                         const char *zName, const void *pData, size_t nData,
+                         const char *zNow, char zShaOut[65], DeclErr *pE);
+
+/* Detach document zSha from claim zIndicator (the stored file stays: it
+** may be shared). Same editability rules. Returns 0 or -1 with *pE. */
+int document_detach(sqlite3 *db, const Actor *pActor, const Period *p,
+                    const char *zOffice, const char *zIndicator, const char *zSha,
+                    const char *zNow, DeclErr *pE);
+
+/* Find document zSha among those of zOffice's declaration for period p.
+** Returns 0 with *pR filled (pR->zName heap; free it), or -1. */
+int document_find(sqlite3 *db, const Period *p, const char *zOffice,
+                  const char *zSha, DocRef *pR);
+
+#endif

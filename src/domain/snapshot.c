@@ -1,0 +1,572 @@
+/*
+** snapshot.c — load a period's inputs, and the canonical form (snapshot.h).
+**
+** snapshot_load() is the only function here that reads the database; it
+** reads each table once, in code order, so loading the nation is a handful
+** of sequential scans. The canonical JSON is written by hand (fixed member
+** order, shortest round-tripping numbers) and read back with jansson.
+*/
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/jalali.h"
+#include "base/mem.h"
+#include "domain/rank.h"
+#include "domain/snapshot.h"
+#include "domain/survey.h"
+#include "store/db.h"
+
+static const char *const azDecision[] = { "", "accept", "adjust", "reject" };
+static const char *const azDecl[] = { "none", "open", "final" };
+
+/* Copy z into a[n], truncating. */
+static void cpy(char *a, size_t n, const char *z){
+  size_t k = z ? strlen(z) : 0;
+  if( k>=n ) k = n-1;
+  if( k ) memcpy(a, z, k);
+  a[k] = 0;
+}
+
+int snapshot_period_end(const char *zPeriod, char zOut[11]){
+  Date j, g;
+  int y;
+  if( zPeriod==0 || strlen(zPeriod)!=6 || zPeriod[4]!='-' ) return -1;
+  if( sscanf(zPeriod, "%4d", &y)!=1 || y<1 ) return -1;
+  j.y = y;
+  if( zPeriod[5]=='1' ){ j.m = 6; j.d = 31; }
+  else if( zPeriod[5]=='2' ){ j.m = 12; j.d = jalali_month_days(y, 12); }
+  else return -1;
+  if( jalali_to_gregorian(j, &g) ) return -1;
+  snprintf(zOut, 11, "%04d-%02d-%02d", g.y, g.m, g.d);
+  return 0;
+}
+
+void snapshot_clear(Snapshot *p){
+  int i;
+  for(i=0; i<p->nInd; i++) free(p->azInd[i]);
+  free(p->azInd);
+  for(i=0; i<p->nOff; i++) free(p->aOff[i].zStatusReason);
+  free(p->aOff);
+  free(p->aClaim);
+  free(p->aRuling);
+  memset(p, 0, sizeof *p);
+}
+
+int snapshot_find(const Snapshot *p, const char *zCode){
+  int lo = 0, hi = p->nOff - 1;
+  while( lo<=hi ){
+    int mid = (lo + hi)/2, c = strcmp(p->aOff[mid].zCode, zCode);
+    if( c==0 ) return mid;
+    if( c<0 ) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
+}
+
+SnapClaim *snapshot_claim(const Snapshot *p, int iOff, int iInd){
+  if( iOff<0 || iOff>=p->nOff || iInd<0 || iInd>=p->nInd ) return 0;
+  if( p->aOff[iOff].iClaim<0 ) return 0;
+  return &p->aClaim[p->aOff[iOff].iClaim + iInd];
+}
+
+void snapshot_copy(Snapshot *pDst, const Snapshot *pSrc){
+  int i;
+  *pDst = *pSrc;
+  pDst->azInd = xcalloc(pSrc->nInd ? pSrc->nInd : 1, sizeof(char *));
+  for(i=0; i<pSrc->nInd; i++) pDst->azInd[i] = xstrdup(pSrc->azInd[i]);
+  pDst->aOff = xmalloc((pSrc->nOff ? pSrc->nOff : 1)*sizeof(SnapOffice));
+  if( pSrc->nOff ) memcpy(pDst->aOff, pSrc->aOff, pSrc->nOff*sizeof(SnapOffice));
+  for(i=0; i<pSrc->nOff; i++){
+    if( pSrc->aOff[i].zStatusReason ){
+      pDst->aOff[i].zStatusReason = xstrdup(pSrc->aOff[i].zStatusReason);
+    }
+  }
+  pDst->aClaim = xmalloc((pSrc->nClaim ? pSrc->nClaim : 1)*sizeof(SnapClaim));
+  if( pSrc->nClaim ) memcpy(pDst->aClaim, pSrc->aClaim, pSrc->nClaim*sizeof(SnapClaim));
+  pDst->aRuling = xmalloc((pSrc->nRuling ? pSrc->nRuling : 1)*sizeof(SnapRuling));
+  if( pSrc->nRuling ) memcpy(pDst->aRuling, pSrc->aRuling, pSrc->nRuling*sizeof(SnapRuling));
+}
+
+/* ---- Loading --------------------------------------------------------- */
+
+/* Does table zName exist? */
+static int tableExists(sqlite3 *db, const char *zName){
+  return db_int(db, 0, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?1",
+                zName)>0;
+}
+
+/* The number (or 1/0, or option index) a claim's JSON text stands for under
+** pI. Returns 1 with *pV set, or 0 for no value (NULL, null, unparsable). */
+static int claimValue(const Indicator *pI, const char *z, double *pV){
+  json_t *pJ;
+  json_error_t e;
+  int rc = 0;
+  if( z==0 || z[0]==0 ) return 0;
+  if( pI->kind!=KIND_CHOICE && (z[0]=='-' || (z[0]>='0' && z[0]<='9')) ){
+    char *zEnd;
+    double v = strtod(z, &zEnd);
+    if( *zEnd==0 ){ *pV = v; return 1; }
+  }
+  /* Fast paths for the common literals; jansson for anything else. */
+  if( pI->kind!=KIND_CHOICE && strcmp(z, "true")==0 ){ *pV = 1; return 1; }
+  if( pI->kind!=KIND_CHOICE && strcmp(z, "false")==0 ){ *pV = 0; return 1; }
+  if( strcmp(z, "null")==0 ) return 0;
+  if( pI->kind==KIND_CHOICE && z[0]=='"' && strchr(z, '\\')==0 ){
+    size_t n = strlen(z);
+    if( n>=2 && z[n-1]=='"' && n<200 ){
+      char zOpt[200];
+      memcpy(zOpt, z+1, n-2);
+      zOpt[n-2] = 0;
+      *pV = scheme_choice_index(pI, zOpt);
+      return 1;
+    }
+  }
+  pJ = json_loads(z, JSON_DECODE_ANY, &e);
+  if( pJ==0 ) return 0;
+  if( pI->kind==KIND_CHOICE ){
+    if( json_is_string(pJ) ){ *pV = scheme_choice_index(pI, json_string_value(pJ)); rc = 1; }
+  }else if( json_is_boolean(pJ) ){
+    *pV = json_is_true(pJ) ? 1 : 0; rc = 1;
+  }else if( json_is_number(pJ) ){
+    *pV = json_number_value(pJ); rc = 1;
+  }else if( json_is_string(pJ) ){
+    char *zEnd;
+    const char *zS = json_string_value(pJ);
+    double v = strtod(zS, &zEnd);
+    if( zS[0] && *zEnd==0 ){ *pV = v; rc = 1; }
+  }
+  json_decref(pJ);
+  return rc;
+}
+
+static int decisionFromCode(const char *z){
+  int i;
+  for(i=1; z && i<4; i++) if( strcmp(z, azDecision[i])==0 ) return i;
+  return SDEC_NONE;
+}
+
+/* Order of offices by code; of declaration ids. */
+static int offCmp(const void *a, const void *b){
+  return strcmp(((const SnapOffice *)a)->zCode, ((const SnapOffice *)b)->zCode);
+}
+typedef struct DeclMap { long long id; int iOff; } DeclMap;
+static int declCmp(const void *a, const void *b){
+  long long x = ((const DeclMap *)a)->id, y = ((const DeclMap *)b)->id;
+  return x<y ? -1 : x>y;
+}
+/* The office of finalised declaration id, or -1. */
+static int declOffice(const DeclMap *a, int n, long long id){
+  int lo = 0, hi = n-1;
+  while( lo<=hi ){
+    int mid = (lo + hi)/2;
+    if( a[mid].id==id ) return a[mid].iOff;
+    if( a[mid].id<id ) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
+}
+
+/*
+** The queries avoid joins and sorts that SQLite would do row by row: the
+** offices are read in table order and sorted here, the province → region
+** map is 31 rows, and declarations are matched to offices by binary search.
+** (The what-if simulator loads a snapshot on every request.)
+*/
+int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
+                  Snapshot *p, char **pzErr){
+  sqlite3_stmt *q;
+  long long iPeriod;
+  int nAlloc = 0, i, nFinal = 0, nProv = 0, nDecl = 0;
+  struct { char zCode[40]; char zRegion[40]; } *aProv = 0;
+  DeclMap *aDecl = 0;
+  memset(p, 0, sizeof *p);
+  *pzErr = 0;
+  iPeriod = db_int(db, 0, "SELECT id FROM period WHERE code=?1", zPeriod);
+  if( iPeriod==0 ){
+    *pzErr = xsprintf("no period %s", zPeriod ? zPeriod : "");
+    return -1;
+  }
+  cpy(p->zPeriod, sizeof p->zPeriod, zPeriod);
+  if( snapshot_period_end(zPeriod, p->zPeriodEnd) ){
+    *pzErr = xsprintf("period %s: not a period code", zPeriod);
+    return -1;
+  }
+  p->nInd = pScheme->nInd;
+  p->azInd = xcalloc(p->nInd ? p->nInd : 1, sizeof(char *));
+  for(i=0; i<p->nInd; i++) p->azInd[i] = xstrdup(pScheme->aInd[i].zKey);
+
+  /* Provinces and their regions. */
+  q = db_prepare(db, "SELECT code, region_code FROM province ORDER BY code");
+  while( sqlite3_step(q)==SQLITE_ROW ){
+    aProv = xrealloc(aProv, (nProv + 1)*sizeof(*aProv));
+    cpy(aProv[nProv].zCode, sizeof aProv[nProv].zCode, db_col_text(q, 0));
+    cpy(aProv[nProv].zRegion, sizeof aProv[nProv].zRegion, db_col_text(q, 1));
+    nProv++;
+  }
+  db_finalize(q);
+
+  /* Offices, in code order. */
+  q = db_prepare(db,
+    "SELECT code, type, province_code, status, status_reason, ifnull(licence_date,''),"
+    "  (address<>'')+(postal_code<>'')+(phone<>'')+(licence_no<>'')"
+    "  +(ifnull(licence_date,'')<>'')+(holder_name<>'')+(holder_national_id<>'')"
+    " FROM office");
+  while( sqlite3_step(q)==SQLITE_ROW ){
+    SnapOffice *pO;
+    int k;
+    if( p->nOff>=nAlloc ){
+      nAlloc = nAlloc ? 2*nAlloc : 1024;
+      p->aOff = xrealloc(p->aOff, nAlloc*sizeof(SnapOffice));
+    }
+    pO = &p->aOff[p->nOff++];
+    memset(pO, 0, sizeof *pO);
+    cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
+    cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
+    cpy(pO->zProvince, sizeof pO->zProvince, db_col_text(q, 2));
+    for(k=0; k<nProv && strcmp(aProv[k].zCode, pO->zProvince)!=0; k++){}
+    if( k<nProv ) cpy(pO->zRegion, sizeof pO->zRegion, aProv[k].zRegion);
+    cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
+    if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
+    cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
+    pO->nRegFilled = sqlite3_column_int(q, 6);
+    pO->nRegFields = SNAP_REG_FIELDS;
+    pO->eDecl = SDECL_NONE;
+    pO->iClaim = -1;
+  }
+  db_finalize(q);
+  free(aProv);
+  if( p->nOff>1 ) qsort(p->aOff, p->nOff, sizeof(SnapOffice), offCmp);
+
+  /* Declarations of the period: which offices participate. */
+  if( tableExists(db, "declaration") ){
+    q = db_prepare(db, "SELECT id, office_code, state FROM declaration WHERE period_id=?1");
+    sqlite3_bind_int64(q, 1, iPeriod);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      int iOff = snapshot_find(p, db_col_text(q, 1));
+      if( iOff<0 ) continue;
+      if( strcmp(db_col_text(q, 2), "finalised")==0 ){
+        p->aOff[iOff].eDecl = SDECL_FINAL;
+        aDecl = xrealloc(aDecl, (nDecl + 1 + (nDecl>>1))*sizeof(DeclMap));
+        aDecl[nDecl].id = sqlite3_column_int64(q, 0);
+        aDecl[nDecl].iOff = iOff;
+        nDecl++;
+        nFinal++;
+      }else{
+        p->aOff[iOff].eDecl = SDECL_OPEN;
+      }
+    }
+    db_finalize(q);
+    if( nDecl>1 ) qsort(aDecl, nDecl, sizeof(DeclMap), declCmp);
+  }
+
+  /* Claims of the finalised declarations, in indicator order. */
+  if( nFinal>0 && p->nInd>0 ){
+    int k = 0;
+    p->nClaim = nFinal*p->nInd;
+    p->aClaim = xcalloc(p->nClaim, sizeof(SnapClaim));
+    for(i=0; i<p->nOff; i++){
+      if( p->aOff[i].eDecl==SDECL_FINAL ){ p->aOff[i].iClaim = k; k += p->nInd; }
+    }
+    q = db_prepare(db,
+      "SELECT d.id, c.indicator, c.declared, c.verified, c.decision"
+      " FROM declaration d JOIN claim c ON c.declaration_id=d.id"
+      " WHERE d.period_id=?1 AND d.state='finalised'");
+    sqlite3_bind_int64(q, 1, iPeriod);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      int iOff = declOffice(aDecl, nDecl, sqlite3_column_int64(q, 0));
+      const char *zInd = db_col_text(q, 1);
+      SnapClaim *pC;
+      int iInd;
+      if( iOff<0 ) continue;
+      for(iInd=0; iInd<p->nInd && strcmp(p->azInd[iInd], zInd)!=0; iInd++){}
+      if( iInd>=p->nInd ) continue;
+      pC = &p->aClaim[p->aOff[iOff].iClaim + iInd];
+      pC->bClaim = 1;
+      pC->eDecision = (unsigned char)decisionFromCode((const char *)sqlite3_column_text(q, 4));
+      pC->bDeclared = (unsigned char)claimValue(&pScheme->aInd[iInd],
+                        (const char *)sqlite3_column_text(q, 2), &pC->declared);
+      pC->bVerified = (unsigned char)claimValue(&pScheme->aInd[iInd],
+                        (const char *)sqlite3_column_text(q, 3), &pC->verified);
+    }
+    db_finalize(q);
+
+    /* Staff counts. */
+    if( tableExists(db, "staff") ){
+      q = db_prepare(db,
+        "SELECT declaration_id, count(*), sum(insured<>0), sum(disability<>0) FROM staff"
+        " WHERE declaration_id IN (SELECT id FROM declaration WHERE period_id=?1"
+        "   AND state='finalised') GROUP BY declaration_id");
+      sqlite3_bind_int64(q, 1, iPeriod);
+      while( sqlite3_step(q)==SQLITE_ROW ){
+        int iOff = declOffice(aDecl, nDecl, sqlite3_column_int64(q, 0));
+        if( iOff<0 ) continue;
+        p->aOff[iOff].nStaff = sqlite3_column_int(q, 1);
+        p->aOff[iOff].nInsured = sqlite3_column_int(q, 2);
+        p->aOff[iOff].nDisabled = sqlite3_column_int(q, 3);
+      }
+      db_finalize(q);
+    }
+  }
+  free(aDecl);
+
+  /* Survey statistics and the national mean. */
+  if( tableExists(db, "survey_stat") ){
+    q = db_prepare(db, "SELECT office_code, n, sum FROM survey_stat WHERE period_id=?1");
+    sqlite3_bind_int64(q, 1, iPeriod);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      int iOff = snapshot_find(p, db_col_text(q, 0));
+      if( iOff<0 ) continue;
+      p->aOff[iOff].nSurvey = sqlite3_column_int64(q, 1);
+      p->aOff[iOff].surveySum = sqlite3_column_double(q, 2);
+    }
+    db_finalize(q);
+    p->bSurveyMean = survey_national_mean(db, iPeriod, &p->surveyMean)==0;
+    if( !p->bSurveyMean ) p->surveyMean = 0;
+  }
+
+  /* Association scores. */
+  if( tableExists(db, "association_score") ){
+    q = db_prepare(db, "SELECT office_code, score FROM association_score"
+                       " WHERE period_id=?1 AND score IS NOT NULL");
+    sqlite3_bind_int64(q, 1, iPeriod);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      int iOff = snapshot_find(p, db_col_text(q, 0));
+      if( iOff<0 ) continue;
+      p->aOff[iOff].bAssoc = 1;
+      p->aOff[iOff].assoc = sqlite3_column_double(q, 1);
+    }
+    db_finalize(q);
+  }
+
+  /* Rulings final by the period's end, by office and id. */
+  if( tableExists(db, "ruling") ){
+    int nR = 0;
+    q = db_prepare(db,
+      "SELECT id, office_code, kind, ifnull(ruling_no,''), state, ifnull(final_date,''),"
+      "  ifnull(points,0)"
+      " FROM ruling WHERE state='final' AND final_date IS NOT NULL"
+      "  AND substr(final_date,1,10)<=?1"
+      " ORDER BY office_code, id");
+    sqlite3_bind_text(q, 1, p->zPeriodEnd, -1, SQLITE_STATIC);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      int iOff = snapshot_find(p, db_col_text(q, 1));
+      SnapRuling *pR;
+      if( iOff<0 ) continue;
+      if( p->nRuling>=nR ){
+        nR = nR ? 2*nR : 64;
+        p->aRuling = xrealloc(p->aRuling, nR*sizeof(SnapRuling));
+      }
+      pR = &p->aRuling[p->nRuling];
+      memset(pR, 0, sizeof *pR);
+      pR->id = sqlite3_column_int64(q, 0);
+      cpy(pR->zKind, sizeof pR->zKind, db_col_text(q, 2));
+      cpy(pR->zNo, sizeof pR->zNo, db_col_text(q, 3));
+      cpy(pR->zState, sizeof pR->zState, db_col_text(q, 4));
+      cpy(pR->zFinalDate, sizeof pR->zFinalDate, db_col_text(q, 5));
+      pR->points = sqlite3_column_double(q, 6);
+      if( p->aOff[iOff].nRuling==0 ) p->aOff[iOff].iRuling = p->nRuling;
+      p->aOff[iOff].nRuling++;
+      p->nRuling++;
+    }
+    db_finalize(q);
+  }
+  return 0;
+}
+
+/* ---- Canonical form -------------------------------------------------- */
+
+void snapshot_office_canonical(const Snapshot *p, int i, Buf *b){
+  const SnapOffice *pO = &p->aOff[i];
+  int k;
+  buf_puts(b, "{\"code\":");
+  rank_json_str(b, pO->zCode);
+  buf_puts(b, ",\"type\":");
+  rank_json_str(b, pO->zType);
+  buf_puts(b, ",\"province\":");
+  rank_json_str(b, pO->zProvince);
+  buf_puts(b, ",\"region\":");
+  rank_json_str(b, pO->zRegion);
+  buf_puts(b, ",\"status\":");
+  rank_json_str(b, pO->zStatus);
+  buf_puts(b, ",\"status_reason\":");
+  rank_json_str(b, pO->zStatusReason ? pO->zStatusReason : "");
+  buf_puts(b, ",\"licence_date\":");
+  rank_json_str(b, pO->zLicenceDate);
+  buf_printf(b, ",\"registry\":[%d,%d],\"declaration\":\"%s\",\"staff\":[%d,%d,%d],"
+                "\"survey\":[%lld,", pO->nRegFilled, pO->nRegFields,
+             azDecl[pO->eDecl>=0 && pO->eDecl<=2 ? pO->eDecl : 0],
+             pO->nStaff, pO->nInsured, pO->nDisabled, pO->nSurvey);
+  rank_num(b, pO->surveySum);
+  buf_puts(b, "],\"association\":");
+  if( pO->bAssoc ) rank_num(b, pO->assoc); else buf_puts(b, "null");
+  buf_puts(b, ",\"claims\":");
+  if( pO->iClaim<0 ){
+    buf_puts(b, "null");
+  }else{
+    buf_putc(b, '[');
+    for(k=0; k<p->nInd; k++){
+      const SnapClaim *pC = &p->aClaim[pO->iClaim + k];
+      if( k ) buf_putc(b, ',');
+      if( !pC->bClaim ){ buf_puts(b, "null"); continue; }
+      buf_printf(b, "[\"%s\",", azDecision[pC->eDecision<4 ? pC->eDecision : 0]);
+      if( pC->bDeclared ) rank_num(b, pC->declared); else buf_puts(b, "null");
+      buf_putc(b, ',');
+      if( pC->bVerified ) rank_num(b, pC->verified); else buf_puts(b, "null");
+      buf_putc(b, ']');
+    }
+    buf_putc(b, ']');
+  }
+  buf_puts(b, ",\"rulings\":[");
+  for(k=0; k<pO->nRuling; k++){
+    const SnapRuling *pR = &p->aRuling[pO->iRuling + k];
+    if( k ) buf_putc(b, ',');
+    buf_printf(b, "[%lld,", pR->id);
+    rank_json_str(b, pR->zKind);
+    buf_putc(b, ',');
+    rank_json_str(b, pR->zNo);
+    buf_putc(b, ',');
+    rank_json_str(b, pR->zState);
+    buf_putc(b, ',');
+    rank_json_str(b, pR->zFinalDate);
+    buf_putc(b, ',');
+    rank_num(b, pR->points);
+    buf_putc(b, ']');
+  }
+  buf_puts(b, "]}");
+}
+
+void snapshot_canonical(const Snapshot *p, Buf *b){
+  int i;
+  buf_puts(b, "{\"format\":1,\"period\":");
+  rank_json_str(b, p->zPeriod);
+  buf_puts(b, ",\"period_end\":");
+  rank_json_str(b, p->zPeriodEnd);
+  buf_puts(b, ",\"survey_mean\":");
+  if( p->bSurveyMean ) rank_num(b, p->surveyMean); else buf_puts(b, "null");
+  buf_puts(b, ",\"indicators\":[");
+  for(i=0; i<p->nInd; i++){
+    if( i ) buf_putc(b, ',');
+    rank_json_str(b, p->azInd[i]);
+  }
+  buf_puts(b, "],\"offices\":[");
+  for(i=0; i<p->nOff; i++){
+    if( i ) buf_puts(b, ",\n");
+    snapshot_office_canonical(p, i, b);
+  }
+  buf_puts(b, "]}");
+}
+
+/* ---- Parsing --------------------------------------------------------- */
+
+static const char *jstr(json_t *pObj, const char *zKey){
+  const char *z = json_string_value(json_object_get(pObj, zKey));
+  return z ? z : "";
+}
+
+static int jnum(json_t *p, double *pV){
+  if( !json_is_number(p) ) return 0;
+  *pV = json_number_value(p);
+  return 1;
+}
+
+int snapshot_parse(const char *zJson, size_t n, Snapshot *p, char **pzErr){
+  json_error_t e;
+  json_t *pRoot, *pA, *pO;
+  size_t i, k;
+  int nFinal = 0, iClaim = 0;
+  memset(p, 0, sizeof *p);
+  *pzErr = 0;
+  pRoot = json_loadb(zJson, n, 0, &e);
+  if( pRoot==0 ){
+    *pzErr = xsprintf("stored inputs: line %d: %s", e.line, e.text);
+    return -1;
+  }
+  if( json_integer_value(json_object_get(pRoot, "format"))!=1
+   || !json_is_array(json_object_get(pRoot, "offices"))
+   || !json_is_array(json_object_get(pRoot, "indicators")) ){
+    json_decref(pRoot);
+    *pzErr = xsprintf("stored inputs: not a snapshot of format 1");
+    return -1;
+  }
+  cpy(p->zPeriod, sizeof p->zPeriod, jstr(pRoot, "period"));
+  cpy(p->zPeriodEnd, sizeof p->zPeriodEnd, jstr(pRoot, "period_end"));
+  p->bSurveyMean = jnum(json_object_get(pRoot, "survey_mean"), &p->surveyMean);
+  pA = json_object_get(pRoot, "indicators");
+  p->nInd = (int)json_array_size(pA);
+  p->azInd = xcalloc(p->nInd ? p->nInd : 1, sizeof(char *));
+  for(i=0; i<(size_t)p->nInd; i++){
+    const char *z = json_string_value(json_array_get(pA, i));
+    p->azInd[i] = xstrdup(z ? z : "");
+  }
+  pA = json_object_get(pRoot, "offices");
+  p->nOff = (int)json_array_size(pA);
+  p->aOff = xcalloc(p->nOff ? p->nOff : 1, sizeof(SnapOffice));
+  json_array_foreach(pA, i, pO){
+    if( json_is_array(json_object_get(pO, "claims")) ) nFinal++;
+    p->nRuling += (int)json_array_size(json_object_get(pO, "rulings"));
+  }
+  p->nClaim = nFinal*p->nInd;
+  p->aClaim = xcalloc(p->nClaim ? p->nClaim : 1, sizeof(SnapClaim));
+  p->aRuling = xcalloc(p->nRuling ? p->nRuling : 1, sizeof(SnapRuling));
+  p->nRuling = 0;
+  json_array_foreach(pA, i, pO){
+    SnapOffice *pS = &p->aOff[i];
+    json_t *pX;
+    const char *zDecl = jstr(pO, "declaration");
+    double v;
+    cpy(pS->zCode, sizeof pS->zCode, jstr(pO, "code"));
+    cpy(pS->zType, sizeof pS->zType, jstr(pO, "type"));
+    cpy(pS->zProvince, sizeof pS->zProvince, jstr(pO, "province"));
+    cpy(pS->zRegion, sizeof pS->zRegion, jstr(pO, "region"));
+    cpy(pS->zStatus, sizeof pS->zStatus, jstr(pO, "status"));
+    if( jstr(pO, "status_reason")[0] ) pS->zStatusReason = xstrdup(jstr(pO, "status_reason"));
+    cpy(pS->zLicenceDate, sizeof pS->zLicenceDate, jstr(pO, "licence_date"));
+    pX = json_object_get(pO, "registry");
+    pS->nRegFilled = (int)json_integer_value(json_array_get(pX, 0));
+    pS->nRegFields = (int)json_integer_value(json_array_get(pX, 1));
+    pS->eDecl = strcmp(zDecl, "final")==0 ? SDECL_FINAL
+              : strcmp(zDecl, "open")==0 ? SDECL_OPEN : SDECL_NONE;
+    pX = json_object_get(pO, "staff");
+    pS->nStaff = (int)json_integer_value(json_array_get(pX, 0));
+    pS->nInsured = (int)json_integer_value(json_array_get(pX, 1));
+    pS->nDisabled = (int)json_integer_value(json_array_get(pX, 2));
+    pX = json_object_get(pO, "survey");
+    pS->nSurvey = json_integer_value(json_array_get(pX, 0));
+    if( jnum(json_array_get(pX, 1), &v) ) pS->surveySum = v;
+    pS->bAssoc = jnum(json_object_get(pO, "association"), &pS->assoc);
+    pS->iClaim = -1;
+    pX = json_object_get(pO, "claims");
+    if( json_is_array(pX) ){
+      json_t *pC;
+      pS->iClaim = iClaim;
+      json_array_foreach(pX, k, pC){
+        SnapClaim *pSC;
+        if( k>=(size_t)p->nInd ) break;
+        pSC = &p->aClaim[iClaim + k];
+        if( !json_is_array(pC) ) continue;
+        pSC->bClaim = 1;
+        pSC->eDecision = (unsigned char)decisionFromCode(json_string_value(json_array_get(pC, 0)));
+        pSC->bDeclared = (unsigned char)jnum(json_array_get(pC, 1), &pSC->declared);
+        pSC->bVerified = (unsigned char)jnum(json_array_get(pC, 2), &pSC->verified);
+      }
+      iClaim += p->nInd;
+    }
+    pX = json_object_get(pO, "rulings");
+    pS->iRuling = p->nRuling;
+    {
+      json_t *pR;
+      json_array_foreach(pX, k, pR){
+        SnapRuling *pSR = &p->aRuling[p->nRuling++];
+        pSR->id = json_integer_value(json_array_get(pR, 0));
+        cpy(pSR->zKind, sizeof pSR->zKind, json_string_value(json_array_get(pR, 1)));
+        cpy(pSR->zNo, sizeof pSR->zNo, json_string_value(json_array_get(pR, 2)));
+        cpy(pSR->zState, sizeof pSR->zState, json_string_value(json_array_get(pR, 3)));
+        cpy(pSR->zFinalDate, sizeof pSR->zFinalDate, json_string_value(json_array_get(pR, 4)));
+        jnum(json_array_get(pR, 5), &pSR->points);
+        pS->nRuling++;
+      }
+    }
+  }
+  json_decref(pRoot);
+  return 0;
+}
