@@ -93,7 +93,12 @@ deps:
 PISHKHAN_DATA ?= ./pishkhan-data
 run: deps
 	$(MAKE) all
-	@if [ ! -f "$(PISHKHAN_DATA)/pishkhan.db" ]; then ./pishkhan demo --data "$(PISHKHAN_DATA)"; fi
+	@if [ ! -f "$(PISHKHAN_DATA)/pishkhan.db" ]; then \
+	  ./pishkhan demo --data "$(PISHKHAN_DATA)" && \
+	  ./pishkhan rank --period 1399-1 --data "$(PISHKHAN_DATA)" && \
+	  ./pishkhan rank --period 1399-1 --publish --data "$(PISHKHAN_DATA)" && \
+	  ./pishkhan allocate --period 1399-1 --data "$(PISHKHAN_DATA)" >/dev/null; \
+	fi
 	./pishkhan serve --data "$(PISHKHAN_DATA)" --port 8080
 
 check: deps

@@ -219,10 +219,10 @@ static int makePeriod(Demo *p, const char *zCode, const char *zFrom, const char 
 static json_t *drawValues(Demo *p, double q, int bRural, int *pnInsured, int *pnDisabled,
                           int *pbAccess){
   json_t *v = json_object();
-  double area = (bRural ? 28 : 38) + 14*q + 8*gauss(p);
-  double years = 6 + 3.5*q + 3*gauss(p);
-  double rLoc = q + 0.8*gauss(p);
-  int nIns = (int)floor(2.6 + 1.1*q + 0.9*gauss(p) + 0.5);
+  double area = (bRural ? 28 : 35) + 7*q + 5*gauss(p);
+  double years = 7 + 2*q + 2.5*gauss(p);
+  double rLoc = 0.6*q + 0.8*gauss(p);
+  int nIns = (int)floor(2.8 + 0.6*q + 0.8*gauss(p) + 0.5);
   if( area<12 ) area = 12 + demo_below(p, 6);
   if( years<0 ) years = 0;
   if( years>28 ) years = 28;
@@ -230,7 +230,7 @@ static json_t *drawValues(Demo *p, double q, int bRural, int *pnInsured, int *pn
   if( nIns>6 ) nIns = 6;
   *pnInsured = nIns;
   *pnDisabled = demo_unit(p) < 0.10 + 0.08*q ? 1 + (demo_unit(p)<0.15) : 0;
-  *pbAccess = q + 0.9*gauss(p) > -0.9;
+  *pbAccess = q + 0.9*gauss(p) > -1.6;
   json_object_set_new(v, "floor_area", json_integer((json_int_t)floor(area)));
   json_object_set_new(v, "holder_years", json_integer((json_int_t)floor(years)));
   json_object_set_new(v, "location", json_string(rLoc>0.35 ? "ground_main" : rLoc>-0.9 ? "ground_side" : "upper_floor"));

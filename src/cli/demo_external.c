@@ -54,7 +54,13 @@ static void demoSurveyCsv(Demo *p, char **aCode, int nCode, FILE *pOut){
   long long i, n = p->nSurvey, iTrack = 3990000000LL;
   char zLast[128] = "";
   int k;
-  for(k=0; k<nCode; k++) aMean[k] = 2.2 + 2.6*demo_unit(p);
+  /* Each office's mean rating follows its latent quality (demo_quality),
+  ** so that better offices also satisfy their citizens better. */
+  for(k=0; k<nCode; k++){
+    long long iId = db_int(p->db, 0, "SELECT id FROM office WHERE code=?1", aCode[k]);
+    double m = 3.84 + 0.14*demo_quality(p, iId) + 0.2*(demo_unit(p) - 0.5);
+    aMean[k] = m<1.6 ? 1.6 : m>4.85 ? 4.85 : m;
+  }
   fputs("tracking_no,office_code,service_code,rating,answered_at\n", pOut);
   for(i=0; i<n; i++){
     long long iSec = (i * 186LL * 12 * 3600) / (n>0 ? n : 1);
@@ -65,7 +71,7 @@ static void demoSurveyCsv(Demo *p, char **aCode, int nCode, FILE *pOut){
       continue;
     }
     c = demo_below(p, nCode);
-    r = (int)(aMean[c] + demo_unit(p)*2.0 - 0.5);
+    r = (int)(aMean[c] + demo_unit(p)*1.6 - 0.3);
     if( r<1 ) r = 1;
     if( r>5 ) r = 5;
     iTrack += 1 + demo_below(p, 3);
@@ -125,7 +131,9 @@ int demo_external(Demo *p){
     }
     db_finalize(q);
     for(i=0; i<nAll && rc==0; i++){
-      double v = rule.min + (rule.max - rule.min)*(0.45 + 0.55*demo_unit(p));
+      long long iId = db_int(p->db, 0, "SELECT id FROM office WHERE code=?1", aAll[i]);
+      double f = 0.78 + 0.06*demo_quality(p, iId) + 0.10*(demo_unit(p) - 0.5);
+      double v = rule.min + (rule.max - rule.min)*(f<0.3 ? 0.3 : f>1.0 ? 1.0 : f);
       char zScore[32];
       if( rule.bInteger ) snprintf(zScore, sizeof zScore, "%d", (int)v);
       else snprintf(zScore, sizeof zScore, "%.1f", v);

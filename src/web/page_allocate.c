@@ -149,7 +149,9 @@ static void officeServicesPage(Req *r, const Object *pObj, const char *zErr){
   }
   html(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"اولویت‌ها\">"
           "<table class=\"list\"><thead><tr><th scope=\"col\" class=\"num\">اولویت</th>"
-          "<th scope=\"col\">خدمت</th>%s</tr></thead><tbody>", bEdit ? "<th scope=\"col\">جابه‌جایی</th>" : "");
+          "<th scope=\"col\">خدمت</th>");
+  if( bEdit ) html(r, "<th scope=\"col\">جابه‌جایی</th>");
+  html(r, "</tr></thead><tbody>");
   for(i=0; i<nPref; i++){
     html(r, "<tr><td class=\"num\">%s</td><td>%s <span class=\"muted\" dir=\"ltr\">%s</span></td>",
          fa_int(r, i+1), serviceName(r, azPref[i]), azPref[i]);
@@ -169,8 +171,9 @@ static void officeServicesPage(Req *r, const Object *pObj, const char *zErr){
 
   html(r, "<h2>خدمات قابل ارائه در محل این دفتر</h2>"
           "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"خدمات قابل ارائه\">"
-          "<table class=\"list\"><thead><tr><th scope=\"col\">خدمت</th><th scope=\"col\">دستگاه</th>%s"
-          "</tr></thead><tbody>", bEdit ? "<th scope=\"col\">افزودن</th>" : "");
+          "<table class=\"list\"><thead><tr><th scope=\"col\">خدمت</th><th scope=\"col\">دستگاه</th>");
+  if( bEdit ) html(r, "<th scope=\"col\">افزودن</th>");
+  html(r, "</tr></thead><tbody>");
   for(i=0; i<nAvail; i++){
     char *zAg;
     for(j=0; j<nPref && strcmp(azPref[j], azAvail[i])!=0; j++){}

@@ -296,8 +296,9 @@ static void renderPage(Req *r, const Period *p, const DeclErr *pE, json_t *pValu
   /* Documents */
   html(r, "<h2>مدارک</h2>");
   html(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"مدارک\">"
-          "<table class=\"list\"><thead><tr><th>شاخص</th><th>مدرک</th><th>حجم</th><th>نیاز</th>%s</tr></thead><tbody>",
-       bEdit && bMayDeclare ? "<th>کار</th>" : "");
+          "<table class=\"list\"><thead><tr><th>شاخص</th><th>مدرک</th><th>حجم</th><th>نیاز</th>");
+  if( bEdit && bMayDeclare ) html(r, "<th>کار</th>");
+  html(r, "</tr></thead><tbody>");
   for(i=0; i<s.nInd; i++){
     const Indicator *pI = &s.aInd[i];
     int n = 0;
@@ -317,8 +318,10 @@ static void renderPage(Req *r, const Period *p, const DeclErr *pE, json_t *pValu
       html(r, "</tr>");
     }
     if( n==0 ){
-      html(r, "<tr><td>%s</td><td>—</td><td></td><td>%s</td>%s</tr>", pI->zLabel,
-           pI->doc==DOC_REQUIRED ? "لازم" : "اختیاری", bEdit && bMayDeclare ? "<td></td>" : "");
+      html(r, "<tr><td>%s</td><td>—</td><td></td><td>%s</td>", pI->zLabel,
+           pI->doc==DOC_REQUIRED ? "لازم" : "اختیاری");
+      if( bEdit && bMayDeclare ) html(r, "<td></td>");
+      html(r, "</tr>");
     }
   }
   html(r, "</tbody></table></div>");

@@ -313,8 +313,9 @@ static void changeTable(Req *r, ChangeRequest *a, int n, int bDecide){
   int i;
   html(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"درخواست‌های تغییر\">"
           "<table class=\"list\"><thead><tr><th>دفتر</th><th>فیلد</th><th>مقدار کنونی</th>"
-          "<th>مقدار درخواستی</th><th>دلیل</th><th>وضعیت</th>%s</tr></thead><tbody>",
-       bDecide ? "<th>تصمیم</th>" : "");
+          "<th>مقدار درخواستی</th><th>دلیل</th><th>وضعیت</th>");
+  if( bDecide ) html(r, "<th>تصمیم</th>");
+  html(r, "</tr></thead><tbody>");
   for(i=0; i<n; i++){
     html(r, "<tr><td><span class=\"num\" dir=\"ltr\">%s</span></td><td>%s</td><td>%s</td><td>%s</td>"
             "<td>%s</td><td>%s%s%s</td>",

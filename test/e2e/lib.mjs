@@ -1,0 +1,260 @@
+// lib.mjs — helpers for the browser journeys (issue [10]): Debian's
+// Chromium driven by playwright-core against `pishkhan serve` on a fresh
+// demo nation, and the checks made on every page a journey visits:
+//
+//   - <html lang="fa" dir="rtl">;
+//   - no console error (a CSP violation is one: the CSP stays on), no failed
+//     request, no response >= 400 unless the step says it expects one;
+//   - no horizontal scroll at 390 px width (the phone viewport is the
+//     default; desktop is only used for screenshots);
+//   - no serious or critical axe-core violation;
+//   - dates in the visible text are Jalali with Persian digits: no ASCII
+//     2020-08-01 or 1399/05/11 anywhere, and where the step says a date is
+//     shown, at least one ۱۳۹۹/۰۵/۱۱.
+//
+// Screenshots of key pages go to test-output/e2e/<journey>-<page>-{desktop,phone}.png.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { ROOT, BIN, startServer } from '../http/lib.mjs';
+
+export { ROOT, BIN };
+export const CHROMIUM = process.env.PISHKHAN_CHROMIUM || '/usr/bin/chromium';
+export const OUT = path.join(ROOT, 'test-output', 'e2e');
+export const PASSWORD = 'demo-pishkhan';
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+const DEBUG = !!process.env.PK_E2E_DEBUG;
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+// Why the journeys cannot run here, or null when they can.
+export function whyNoBrowser() {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium)`;
+  if (!existsSync(AXE)) return `${AXE} is missing (npm ci)`;
+  try {
+    import.meta.resolve('playwright-core');
+  } catch {
+    return 'playwright-core is not installed (npm ci)';
+  }
+  return null;
+}
+
+// Print a banner that nobody can miss in the test log.
+export function loudSkip(why) {
+  const line = '!'.repeat(78);
+  console.error(`\n${line}\n!!! BROWSER JOURNEYS SKIPPED: ${why}\n!!! test/e2e did not run; ` +
+                `scripts/deps installs Chromium, CI must have it.\n${line}\n`);
+}
+
+// A fresh demo nation in a temp directory; returns {dir, period, office, log}.
+export function buildDemo() {
+  const base = mkdtempSync(path.join(tmpdir(), 'pk-e2e-'));
+  const dir = path.join(base, 'data');
+  const r = spawnSync(BIN, ['demo', '--data', dir, '--surveys', '20000'],
+                      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, `pishkhan demo failed: ${r.stderr}`);
+  const out = r.stdout + r.stderr;
+  const period = out.match(/current period (\d{4}-[12])/)?.[1];
+  const office = out.match(/office operator of (\S+)/)?.[1];
+  assert.ok(period, `no current period in the demo output:\n${out}`);
+  assert.ok(office, `no office login in the demo output:\n${out}`);
+  return { base, dir, period, office, log: out, remove: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+// Run `pishkhan ARGS` against the data directory; returns stdout.
+export function cli(dir, args) {
+  const r = spawnSync(BIN, [...args, '--data', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `pishkhan ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// One SQL query through the sqlite3 shell (read-only look-ups for the tests).
+export function sql(dir, q) {
+  const r = spawnSync('sqlite3', [path.join(dir, 'pishkhan.db'), q], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+// Start everything: demo nation, server, browser. Returns a World.
+export async function startWorld() {
+  const { chromium } = await import('playwright-core');
+  const demo = buildDemo();
+  const server = await startServer(demo.dir);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(OUT, { recursive: true });
+  return {
+    ...demo, server, browser, url: server.url,
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+      demo.remove();
+    },
+  };
+}
+
+const AXE_SOURCE = () => (AXE_SOURCE.text ??= readFileSync(AXE, 'utf8'));
+
+// Visible text dates that are not Jalali in Persian digits.
+const ISO_DATE = /\b(?:19|20)\d\d-[01]\d-[0-3]\d\b/;
+const ASCII_JALALI = /\b1[34]\d\d\/[01]\d\/[0-3]\d\b/;
+const FA_DATE = /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/;
+
+// A browser context for one user ("who") in one journey, with the page
+// checks. All navigation goes through goto() / submit() / follow(), each
+// of which checks the page it lands on.
+export async function session(world, journey, who) {
+  const context = await world.browser.newContext({
+    viewport: PHONE, locale: 'fa-IR', timezoneId: 'Asia/Tehran', acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];          // since the last check
+  let expect = new Set();       // statuses the current step expects
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location()?.url ?? ''})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (req) => {
+    const f = req.failure()?.errorText ?? '';
+    // The browser's own resources (chrome://, e.g. its PDF viewer) are not ours.
+    if (!/^https?:/.test(req.url())) return;
+    // A download navigation is aborted by the browser on purpose.
+    if (/ERR_ABORTED/.test(f) && req.isNavigationRequest() === false && req.resourceType() === 'other') return;
+    problems.push(`request failed: ${req.method()} ${req.url()} ${f}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !expect.has(res.status())) {
+      problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+    }
+  });
+
+  const s = {
+    world, journey, who, context, page,
+    visited: [],
+
+    // Check the page now shown. opts: {name} (screenshot), {dates: true}
+    // (a Jalali date must be shown), {status} (expected HTTP status),
+    // {axeExclude: [...selectors]}.
+    async check(opts = {}) {
+      const where = `${journey}/${who} ${page.url().replace(world.url, '')}`;
+      const t0 = Date.now();
+      await page.waitForLoadState('load');
+      const root = await page.evaluate(() => ({
+        lang: document.documentElement.getAttribute('lang'),
+        dir: document.documentElement.getAttribute('dir'),
+      }));
+      assert.equal(root.lang, 'fa', `${where}: <html lang> is ${root.lang}`);
+      assert.equal(root.dir, 'rtl', `${where}: <html dir> is ${root.dir}`);
+
+      // Horizontal scroll at phone width.
+      const vp = page.viewportSize();
+      if (vp.width !== PHONE.width) await page.setViewportSize(PHONE);
+      const scroll = await page.evaluate(() => {
+        const d = document.documentElement;
+        const wide = [];
+        if (d.scrollWidth > d.clientWidth) {
+          // Name the widest elements that stick out, to make the failure useful.
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > d.clientWidth + 1 || r.left < -1) {
+              const id = el.id ? `#${el.id}` : el.className && typeof el.className === 'string'
+                ? `.${el.className.split(/\s+/).join('.')}` : '';
+              wide.push(`${el.tagName.toLowerCase()}${id} [${Math.round(r.left)},${Math.round(r.right)}]`);
+              if (wide.length > 8) break;
+            }
+          }
+        }
+        return { sw: d.scrollWidth, cw: d.clientWidth, wide };
+      });
+      assert.ok(scroll.sw <= scroll.cw,
+        `${where}: horizontal scroll at ${PHONE.width}px: scrollWidth ${scroll.sw} > ${scroll.cw}; ${scroll.wide.join(', ')}`);
+
+      // Dates: Jalali with Persian digits.
+      const text = await page.evaluate(() => document.body.innerText);
+      const iso = text.match(ISO_DATE) || text.match(ASCII_JALALI);
+      assert.ok(!iso, `${where}: a date in ASCII digits in the visible text: "${iso?.[0]}"`);
+      if (opts.dates) assert.match(text, FA_DATE, `${where}: no Jalali date in Persian digits is shown`);
+
+      // axe-core: serious and critical violations fail.
+      const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+      if (!has) await page.evaluate(AXE_SOURCE());
+      const res = await page.evaluate(async (exclude) => {
+        const r = await window.axe.run(exclude.length ? { exclude: exclude.map((x) => [x]) } : document,
+          { resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.impact} ${v.id}: ${v.help} — ` +
+               v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+      }, opts.axeExclude ?? []);
+      assert.deepEqual(res, [], `${where}: axe violations:\n  ${res.join('\n  ')}`);
+
+      // Console errors and failed requests since the last check.
+      await page.waitForTimeout(50);
+      const p = problems.splice(0);
+      assert.deepEqual(p, [], `${where}:\n  ${p.join('\n  ')}`);
+      expect = new Set();
+
+      s.visited.push(page.url().replace(world.url, ''));
+      const t1 = Date.now();
+      if (opts.name) await s.shoot(opts.name);
+      if (DEBUG) console.error(`e2e: ${where}: checked in ${t1 - t0} ms, screenshots ${Date.now() - t1} ms`);
+      return text;
+    },
+
+    // Screenshots at desktop and phone width.
+    async shoot(name) {
+      const base = path.join(OUT, `${journey}-${name}`);
+      await page.setViewportSize(DESKTOP);
+      await page.screenshot({ path: `${base}-desktop.png`, fullPage: true });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: `${base}-phone.png`, fullPage: true });
+    },
+
+    // Go to a path and check the page.
+    async goto(p, opts = {}) {
+      if (opts.status) expect = new Set([opts.status]);
+      const res = await page.goto(world.url + p);
+      assert.equal(res.status(), opts.status ?? 200, `${journey}/${who} GET ${p}: HTTP ${res.status()}`);
+      return s.check(opts);
+    },
+
+    // Click something that navigates (a link or a submit button), wait for
+    // the page it leads to and check it.
+    async follow(locator, opts = {}) {
+      const t0 = Date.now();
+      if (opts.status) expect = new Set([opts.status]);
+      const [res] = await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        locator.click(),
+      ]);
+      if (opts.status) assert.equal(res?.status(), opts.status, `${journey}/${who}: expected HTTP ${opts.status}`);
+      if (DEBUG) console.error(`e2e: click+load ${Date.now() - t0} ms`);
+      return s.check(opts);
+    },
+
+    // The page's main text (the part under <main>, else body).
+    async mainText() {
+      return page.evaluate(() => (document.querySelector('main') || document.body).innerText);
+    },
+
+    async close() { await context.close(); },
+  };
+  return s;
+}
+
+// Log in through the login form as USER and check the page after it.
+export async function loginAs(world, journey, user, opts = {}) {
+  const s = await session(world, journey, user);
+  await s.goto('/login');
+  await s.page.getByLabel(/نام کاربری/).fill(user);
+  await s.page.getByLabel(/گذرواژه/).fill(PASSWORD);
+  await s.follow(s.page.getByRole('button', { name: /ورود/ }), opts);
+  return s;
+}
