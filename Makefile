@@ -7,6 +7,12 @@
 #   make e2e        browser journeys only
 
 CC      ?= cc
+# V=1 shows the full compiler command lines.
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
 PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n icu-io xlsxwriter libqrencode
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Werror -Wno-format-nonliteral
@@ -37,13 +43,16 @@ GEN     := $(B)/gen/assets.c
 all: $(BIN)
 
 $(BIN): $(OBJ_LIB) $(B)/src/main.o $(B)/gen/assets.o $(B)/gen/scheme_default.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # Static assets (CSS, font, icons) compiled into the binary with content hashes.
+
 # tools/embed is a host tool: built without sanitizers whatever the flavour.
 # The Vazirmatn font comes from npm (scripts/deps); without node_modules the
 # build still works and pages fall back to system fonts.
@@ -55,7 +64,8 @@ EMBED_EXTRA := $(if $(FONT_400),fonts/vazirmatn-400.woff2=$(FONT_400)) \
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 $(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FONT_700) \
         $(wildcard node_modules/.package-lock.json)
@@ -63,7 +73,8 @@ $(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FON
 	$(B)/tools/embed $@ web $(EMBED_EXTRA)
 
 $(B)/gen/assets.o: $(GEN)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # The default scoring scheme, compiled in as one C string (scheme_default()).
 $(B)/gen/scheme_default.c: data/schemes/default.json
@@ -74,25 +85,28 @@ $(B)/gen/scheme_default.c: data/schemes/default.json
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/scheme_default.o: $(B)/gen/scheme_default.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/test/%: test/unit/%.c $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS) -lcmocka
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 
 # Benchmark programs (bench/*.sh build them; not part of `all`).
 $(B)/bench/%: bench/%.c $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ_LIB) $(B)/gen/assets.o $(B)/gen/scheme_default.o $(PKG_LIBS)
 
 deps:
 	sh scripts/deps
 
 PISHKHAN_DATA ?= ./pishkhan-data
 run: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	@if [ ! -f "$(PISHKHAN_DATA)/pishkhan.db" ]; then \
 	  ./pishkhan demo --data "$(PISHKHAN_DATA)" && \
 	  ./pishkhan rank --period 1399-1 --data "$(PISHKHAN_DATA)" && \
@@ -101,9 +115,10 @@ run: deps
 	fi
 	./pishkhan serve --data "$(PISHKHAN_DATA)" --port 8080
 
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) all unit
-	$(MAKE) SAN=1 all unit
+	$(MAKE) -j$(NPROC) all unit
+	$(MAKE) -j$(NPROC) SAN=1 all unit
 	bash test/run
 
 e2e: deps all
