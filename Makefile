@@ -13,7 +13,7 @@ ifeq ($(V),1)
 else
   Q := @
 endif
-PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n icu-io xlsxwriter libqrencode
+PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n icu-io xlsxwriter libqrencode zlib
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Werror -Wno-format-nonliteral
 OPT     ?= -O2 -g

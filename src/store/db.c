@@ -102,9 +102,13 @@ sqlite3 *db_open(const char *zDir, int flags, char **pzErr){
     free(zPath);
     return 0;
   }
+  /* NOMUTEX: a connection is only ever used by one thread at a time (the
+  ** server's pool hands each to one request), so SQLite's per-call locking
+  ** is pure cost. */
   rc = sqlite3_open_v2(zPath, &db,
-        (flags & DB_READONLY) ? SQLITE_OPEN_READONLY
-                              : (SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE),
+        ((flags & DB_READONLY) ? SQLITE_OPEN_READONLY
+                               : (SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE))
+        | SQLITE_OPEN_NOMUTEX,
         0);
   free(zPath);
   if( rc!=SQLITE_OK ){

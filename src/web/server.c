@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sodium.h>
 #include <sys/socket.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -263,6 +264,46 @@ static int hasHeader(const Req *r, const char *zName){
   return 0;
 }
 
+/* Text worth compressing: HTML, CSS, JSON, CSV, SVG, JavaScript. */
+static int isCompressible(const Req *r){
+  const char *t = r->zType ? r->zType : "text/html";
+  return strncmp(t, "text/", 5)==0 || strncmp(t, "application/json", 16)==0
+      || strncmp(t, "image/svg+xml", 13)==0 || strncmp(t, "application/javascript", 22)==0;
+}
+
+/* Compress this response? Only text over 1 KB, for a client that takes
+** gzip (slow rural links gain most). */
+static int wantGzip(Req *r, size_t n){
+  const char *zAe;
+  if( n<1024 || r->status==304 || !isCompressible(r) ) return 0;
+  zAe = req_header(r, "Accept-Encoding");
+  return zAe && strstr(zAe, "gzip")!=0;
+}
+
+/* gzip z[0..n) into a fresh buffer (*pnOut bytes), or NULL on failure. */
+static char *gzipBuf(const char *z, size_t n, size_t *pnOut){
+  z_stream s;
+  size_t nCap = compressBound((uLong)n) + 32;
+  char *zOut = xmalloc(nCap);
+  memset(&s, 0, sizeof s);
+  if( deflateInit2(&s, 6, Z_DEFLATED, 15+16, 8, Z_DEFAULT_STRATEGY)!=Z_OK ){
+    free(zOut);
+    return 0;
+  }
+  s.next_in = (Bytef *)z;
+  s.avail_in = (uInt)n;
+  s.next_out = (Bytef *)zOut;
+  s.avail_out = (uInt)nCap;
+  if( deflate(&s, Z_FINISH)!=Z_STREAM_END ){
+    deflateEnd(&s);
+    free(zOut);
+    return 0;
+  }
+  *pnOut = s.total_out;
+  deflateEnd(&s);
+  return zOut;
+}
+
 /* Queue the buffered response of r with the security headers. */
 static enum MHD_Result sendResponse(struct MHD_Connection *pConn, Req *r){
   struct MHD_Response *pResp;
@@ -278,7 +319,20 @@ static enum MHD_Result sendResponse(struct MHD_Connection *pConn, Req *r){
     pResp = MHD_create_response_from_fd64((uint64_t)r->nFdOut, r->fdOut);
     r->fdOut = 0;                       /* libmicrohttpd closes it */
   }else{
+    int bGzip = 0;
+    if( z && wantGzip(r, n) ){
+      size_t nZ = 0;
+      char *zZ = gzipBuf(z, n, &nZ);
+      if( zZ ){
+        free(z);
+        z = zZ;
+        n = nZ;
+        bGzip = 1;
+      }
+    }
     pResp = MHD_create_response_from_buffer(n, z ? z : (void *)"", z ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if( bGzip ) MHD_add_response_header(pResp, "Content-Encoding", "gzip");
+    if( bGzip || isCompressible(r) ) MHD_add_response_header(pResp, "Vary", "Accept-Encoding");
   }
   MHD_add_response_header(pResp, "Content-Type", r->zType ? r->zType : "text/html; charset=utf-8");
   /* A handler may replace the policy and the framing rule (a document
