@@ -191,8 +191,11 @@ test('session expiry: idle and absolute', async (t) => {
 
 test('throttling: growing delay, then a lock that HQ lifts', async (t) => {
   const dir = fixture(t);
-  // Default delays (1 s, doubling) on one server ...
-  let srv = await startServer(dir);
+  // Delays of 4 s, doubling, on one server (long enough that the slow
+  // Argon2id checks of a loaded machine cannot outlast them) ...
+  let srv = await startServer(dir, [], { env: { PISHKHAN_LOGIN_DELAY_MS: '4000' } });
+  const first = srv;
+  t.after(() => first.stop());
   for (let i = 0; i < 3; i++) {
     assert.equal((await (await anonymous(srv.url)).post('/login', { username: 'off', password: BAD })).status, 401);
   }
@@ -204,7 +207,7 @@ test('throttling: growing delay, then a lock that HQ lifts', async (t) => {
   // Unknown usernames are throttled the same way.
   for (let i = 0; i < 3; i++) await (await anonymous(srv.url)).post('/login', { username: 'ghost', password: BAD });
   assert.equal((await (await anonymous(srv.url)).post('/login', { username: 'ghost', password: BAD })).status, 429);
-  await sleep(1100);
+  await sleep(4200);
   r = await (await anonymous(srv.url)).post('/login', { username: 'off', password: TEST_PASSWORD });
   assert.equal(r.status, 303, 'after the delay the right password works');
   await srv.stop();

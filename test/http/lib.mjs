@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const BIN = path.resolve(ROOT, process.env.PISHKHAN_BIN || 'pishkhan');
@@ -29,6 +30,21 @@ export function freshData(t) {
   return dir;
 }
 
+// Servers still running. A test that fails before its stop() must not keep
+// the runner waiting for ever: whatever is left is killed after the file.
+// They are stopped the normal way (SIGTERM, so a sanitizer build still
+// reports), and killed only if they do not go within 10 s.
+const live = new Set();
+after(async () => {
+  for (const c of [...live]) {
+    c.kill('SIGTERM');
+    const gone = new Promise((resolve) => c.on('exit', resolve));
+    const timer = new Promise((resolve) => setTimeout(resolve, 10000));
+    await Promise.race([gone, timer]);
+    if (live.has(c)) c.kill('SIGKILL');
+  }
+});
+
 // Start `pishkhan serve` on a free port. Returns {url, stop, stderr()}.
 // stop() sends SIGTERM and asserts a clean exit (sanitizer reports fail it).
 // env: extra environment (e.g. PISHKHAN_SESSION_IDLE, see docs/users.md).
@@ -47,6 +63,8 @@ export async function startServer(dir, extra = [], { env } = {}) {
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
   });
   const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   return {
     url,
     stderr: () => err,
