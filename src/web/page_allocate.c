@@ -15,10 +15,11 @@
 #include "web/html.h"
 #include "web/pages.h"
 
-/* A rank badge, or "unranked". */
-static const char *rankBadge(Req *r, int bNull, int rank){
-  if( bNull || rank<1 || rank>3 ) return "<span class=\"badge unranked\">بدون رتبه</span>";
-  return req_printf(r, "<span class=\"badge rank%d\">رتبهٔ %s</span>", rank, fa_int(r, rank));
+/* Write a rank badge, or "unranked". (Markup: written here, never passed
+** through a %s, which would escape it.) */
+static void rankBadge(Req *r, int bNull, int rank){
+  if( bNull || rank<1 || rank>3 ) html(r, "<span class=\"badge unranked\">بدون رتبه</span>");
+  else html(r, "<span class=\"badge rank%d\">رتبهٔ %s</span>", rank, fa_int(r, rank));
 }
 
 /* The Persian reason of a grant. */
@@ -70,11 +71,12 @@ static void officeGrants(Req *r, const char *zOffice){
     return;
   }
   html(r, "<p class=\"muted\">توزیع دورهٔ <span dir=\"ltr\">%s</span>، نسخهٔ %s، %s</p>"
-          "<div class=\"card\"><dl class=\"facts\"><dt>رتبه</dt><dd>%s</dd><dt>وضعیت در دوره</dt><dd>%s</dd>"
+          "<div class=\"card\"><dl class=\"facts\"><dt>رتبه</dt><dd>",
+       al.zPeriod, fa_int(r, al.version), fa_date(r, al.zCreatedAt));
+  rankBadge(r, sqlite3_column_int(p, 0), sqlite3_column_int(p, 1));
+  html(r, "</dd><dt>وضعیت در دوره</dt><dd>%s</dd>"
           "<dt>خدمات قابل ارائه در محل</dt><dd>%s</dd><dt>سقف این رتبه</dt><dd>%s</dd>"
           "<dt>خدمات واگذارشده</dt><dd>%s</dd></dl></div>",
-       al.zPeriod, fa_int(r, al.version), fa_date(r, al.zCreatedAt),
-       rankBadge(r, sqlite3_column_int(p, 0), sqlite3_column_int(p, 1)),
        statusLabel(db_col_text(p, 2)), fa_int(r, sqlite3_column_int(p, 3)),
        fa_int(r, sqlite3_column_int(p, 4)), fa_int(r, sqlite3_column_int(p, 5)));
   {
@@ -132,7 +134,7 @@ static void officeServicesPage(Req *r, const Object *pObj, const char *zErr){
   nAvail = office_available_services(r->db, zCode, &azAvail);
   req_set_header(r, "Cache-Control", "no-store");
   html_begin(r, "خدمات دفتر");
-  html(r, "<h1>خدمات دفتر %s</h1><p class=\"muted\"><span dir=\"ltr\">%s</span> — %s، %s</p>",
+  html(r, "<h1>خدمات %s</h1><p class=\"muted\"><span dir=\"ltr\">%s</span> — %s، %s</p>",
        o.zName, o.zCode, office_type_label(o.zType), o.zCity);
   if( zErr ) html(r, "<ul class=\"errors\" role=\"alert\"><li>%s</li></ul>", zErr);
   else if( zOk && strcmp(zOk, "saved")==0 ) html(r, "<p class=\"flash ok\" role=\"status\">فهرست اولویت‌ها ذخیره شد.</p>");
@@ -326,9 +328,10 @@ static void nationalPicture(Req *r, const Allocation *pA){
           "<th scope=\"col\" class=\"num\">خدمات قابل ارائه</th><th scope=\"col\" class=\"num\">مجموع سقف‌ها</th>"
           "<th scope=\"col\" class=\"num\">واگذارشده</th></tr></thead><tbody>");
   while( sqlite3_step(p)==SQLITE_ROW ){
-    html(r, "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+    html(r, "<tr><td>");
+    rankBadge(r, sqlite3_column_int(p, 0), sqlite3_column_int(p, 1));
+    html(r, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
             "<td class=\"num\">%s</td></tr>",
-         rankBadge(r, sqlite3_column_int(p, 0), sqlite3_column_int(p, 1)),
          fa_int(r, sqlite3_column_int64(p, 2)), fa_int(r, sqlite3_column_int64(p, 3)),
          fa_int(r, sqlite3_column_int64(p, 4)), fa_int(r, sqlite3_column_int64(p, 5)));
   }

@@ -100,7 +100,7 @@ void office_transparency(Req *r, const char *zCode){
       int bRanked = strcmp(zStatus, "ranked")==0 && sqlite3_column_type(q, 4)!=SQLITE_NULL;
       int iRank = sqlite3_column_int(q, 4);
       if( n++==0 ){
-        html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+        html(r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\"><thead><tr>"
                 "<th scope=\"col\">دوره</th><th scope=\"col\">رتبه</th><th scope=\"col\">امتیاز</th>"
                 "<th scope=\"col\">وضعیت</th><th scope=\"col\">نسخه و تاریخ انتشار</th>"
                 "<th scope=\"col\">گواهی</th></tr></thead><tbody>");

@@ -92,7 +92,7 @@ void page_offices(Req *r){
     html(r, "<p class=\"muted\">دفتری با این مشخصات پیدا نشد.</p>");
   }else{
     html(r, "<p class=\"muted\">%s دفتر پیدا شد.</p>"
-            "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+            "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\"><thead><tr>"
             "<th scope=\"col\">کد</th><th scope=\"col\">نام دفتر</th><th scope=\"col\">نوع</th>"
             "<th scope=\"col\">استان</th><th scope=\"col\">شهر یا روستا</th><th scope=\"col\">وضعیت</th>"
             "</tr></thead><tbody>", fa_int(r, nTotal));

@@ -63,7 +63,7 @@ static void replyForm(Req *r, const char *zCode, const char *zErr, const char *z
   stats_strings_free(azPer, nPer);
   n = reply_list(r->db, zCode, NULL, &a);
   if( n>0 ){
-    html(r, "<h2>پاسخ‌های این دفتر</h2><div class=\"table-wrap\"><table class=\"list\" id=\"my-replies\">"
+    html(r, "<h2>پاسخ‌های این دفتر</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"my-replies\">"
             "<thead><tr><th scope=\"col\">دوره</th><th scope=\"col\">متن</th>"
             "<th scope=\"col\">وضعیت</th><th scope=\"col\">دلیل ستاد</th></tr></thead><tbody>");
     for(i=0; i<n; i++){

@@ -159,7 +159,7 @@ static void decisionText(Req *r, const Indicator *pI, const ReviewClaim *pC){
   html(r, "<span class=\"state\">%s</span>", claim_decision_label(pC->eDec));
   if( pC->eDec==CD_ADJUST ) html(r, " مقدار تأییدشده: <b>%s</b>", valueFa(r, pI, pC->pVerified));
   if( pC->zReason && pC->zReason[0] ) html(r, " — دلیل: %s", pC->zReason);
-  html(r, " <span class=\"muted\">(%s، %s)</span>", pC->zReviewer[0] ? pC->zReviewer : "سامانه",
+  html(r, " <span class=\"muted\">(<bdi>%s</bdi>، %s)</span>", pC->zReviewer[0] ? pC->zReviewer : "سامانه",
        fa_date(r, pC->zDecidedAt));
 }
 
@@ -371,7 +371,7 @@ static void renderReview(Req *r, const Period *p, const DeclErr *pE){
            pR->zResubmittedAt[0] ? req_printf(r, "دوباره ارسال شد در %s", fa_date(r, pR->zResubmittedAt))
                                  : "در انتظار اصلاح",
            pR->zReason);
-      html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>شاخص</th><th>اظهارشده</th>"
+      html(r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\"><thead><tr><th>شاخص</th><th>اظهارشده</th>"
               "<th>تصمیم</th></tr></thead><tbody>");
       for(k=0; k<pR->nClaim; k++){
         const ReviewClaim *pC = &pR->aClaim[k];

@@ -200,7 +200,7 @@ static void published(Req *r){
           "<p>در ارقامی که پیش‌تر منتشر شده، جمع رتبه‌ها با شمار دفاتر یا شرکت‌کنندگان "
           "نمی‌خواند. این سامانه جدول‌ها را چنان می‌سازد که همیشه بخوانند، و اختلاف ارقام "
           "اعلام‌شده را در ستون جداگانه‌ای نشان می‌دهد.</p>"
-          "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+          "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\"><thead><tr>"
           "<th scope=\"col\">دوره</th><th scope=\"col\">نوع</th><th scope=\"col\">دفاتر</th>"
           "<th scope=\"col\">شرکت‌کننده</th><th scope=\"col\">رتبهٔ ۱</th>"
           "<th scope=\"col\">رتبهٔ ۲</th><th scope=\"col\">رتبهٔ ۳</th>"
@@ -227,7 +227,7 @@ static void published(Req *r){
 static void groupTable(Req *r, const char *zTitle, const StatGroup *aG, int nG,
                        const StatReport *p, const char *zId){
   int i, t;
-  html(r, "<section id=\"%s\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"list\">",
+  html(r, "<section id=\"%s\"><h2>%s</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\">",
        zId, zTitle);
   headPart(r, "نام و نوع");
   html(r, "<tbody>");
@@ -260,21 +260,21 @@ static void statsBody(Req *r, const StatReport *p, const StatTrend *aT, int nT, 
   html(r, "</section>");
 
   html(r, "<section><h2>مشارکت و رتبه‌ها در میان شرکت‌کنندگان</h2>"
-          "<div class=\"table-wrap\"><table class=\"list\" id=\"t-participants\">");
+          "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-participants\">");
   headPart(r, "نوع دفتر");
   html(r, "<tbody>");
   for(t=0; t<ST_NTYPE; t++) rowPart(r, stats_type_label(t), &p->a[t]);
   html(r, "</tbody></table></div></section>");
 
   html(r, "<section><h2>رتبه‌ها در میان همهٔ دفاتر</h2>"
-          "<div class=\"table-wrap\"><table class=\"list\" id=\"t-all\">");
+          "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-all\">");
   headAll(r, "نوع دفتر");
   html(r, "<tbody>");
   for(t=0; t<ST_NTYPE; t++) rowAll(r, stats_type_label(t), &p->a[t]);
   html(r, "</tbody></table></div></section>");
 
   html(r, "<section><h2>دفاتر بی‌رتبهٔ ارزیابی، بر پایهٔ دلیل</h2>"
-          "<div class=\"table-wrap\"><table class=\"list\" id=\"t-unranked\"><thead><tr>"
+          "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-unranked\"><thead><tr>"
           "<th scope=\"col\">نوع دفتر</th><th scope=\"col\">شرکت نکرده (رتبهٔ ۳)</th>");
   for(e=0; e<SO_N; e++) html(r, "<th scope=\"col\">%s</th>", stats_out_label(e));
   html(r, "<th scope=\"col\">جمع</th></tr></thead><tbody>");
@@ -299,7 +299,7 @@ static void statsBody(Req *r, const StatReport *p, const StatTrend *aT, int nT, 
   if( bHq ) groupTable(r, "بر پایهٔ استان", p->aProvince, p->nProvince, p, "by-province");
 
   if( nT>0 ){
-    html(r, "<section><h2>روند در دوره‌ها</h2><div class=\"table-wrap\"><table class=\"list\">");
+    html(r, "<section><h2>روند در دوره‌ها</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\">");
     headPart(r, "دوره");
     html(r, "<tbody>");
     for(i=0; i<nT; i++) rowPart(r, faPeriod(r, aT[i].zPeriod), &aT[i].a[ST_TOTAL]);
@@ -334,7 +334,7 @@ static int statsLoad(Req *r, const char *zPeriod, StatReport *p){
 /* The share of rank 1 and the ceiling warning. */
 static void ceiling(Req *r, const StatReport *p){
   int t;
-  html(r, "<section><h2>سهم رتبهٔ ۱</h2><div class=\"table-wrap\"><table class=\"list\" id=\"t-ceiling\">"
+  html(r, "<section><h2>سهم رتبهٔ ۱</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-ceiling\">"
           "<thead><tr><th scope=\"col\">نوع دفتر</th><th scope=\"col\">سهم رتبهٔ ۱ از رتبه‌گرفتگان</th>"
           "<th scope=\"col\">هشدار</th></tr></thead><tbody>");
   for(t=0; t<ST_NTYPE; t++){
@@ -357,7 +357,7 @@ static void fairness(Req *r, const StatReport *p){
 
   /* rank mix by region and type beside the nation's */
   html(r, "<h3>ترکیب رتبه‌ها در هر منطقه در کنار ترکیب ملی</h3>"
-          "<div class=\"table-wrap\"><table class=\"list\" id=\"t-mix\"><thead><tr>"
+          "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-mix\"><thead><tr>"
           "<th scope=\"col\">منطقه</th><th scope=\"col\">نوع</th>"
           "<th scope=\"col\">رتبهٔ ۱</th><th scope=\"col\">رتبهٔ ۱ ملی</th>"
           "<th scope=\"col\">رتبهٔ ۲</th><th scope=\"col\">رتبهٔ ۲ ملی</th>"
@@ -382,7 +382,7 @@ static void fairness(Req *r, const StatReport *p){
   if( f.nRev==0 ){
     html(r, "<p class=\"muted\">در این دوره هنوز ادعایی بررسی نشده است.</p>");
   }else{
-    html(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"t-reviewers\"><thead><tr>"
+    html(r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-reviewers\"><thead><tr>"
             "<th scope=\"col\">بررسی‌کننده</th><th scope=\"col\">منطقه</th>"
             "<th scope=\"col\">ادعاها</th><th scope=\"col\">اصلاح</th>"
             "<th scope=\"col\">اصلاح در منطقه</th><th scope=\"col\">رد</th>"
@@ -411,7 +411,7 @@ static void fairness(Req *r, const StatReport *p){
        fa_int(r, f.aNearCount[ST_RURAL]), fa_int(r, f.aNearCount[ST_TOTAL]));
   if( f.nNear>0 ){
     int n = f.nNear<50 ? f.nNear : 50;
-    html(r, "<div class=\"table-wrap\"><table class=\"list\" id=\"t-near\"><thead><tr>"
+    html(r, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"list\" id=\"t-near\"><thead><tr>"
             "<th scope=\"col\">دفتر</th><th scope=\"col\">نوع</th><th scope=\"col\">امتیاز</th>"
             "<th scope=\"col\">رتبه</th><th scope=\"col\">آستانه</th></tr></thead><tbody>");
     for(i=0; i<n; i++){

@@ -10,23 +10,27 @@
 //   - no serious or critical axe-core violation;
 //   - dates in the visible text are Jalali with Persian digits: no ASCII
 //     2020-08-01 or 1399/05/11 anywhere, and where the step says a date is
-//     shown, at least one ۱۳۹۹/۰۵/۱۱.
+//     shown, at least one ۱۳۹۹/۰۵/۱۱;
+//   - no markup shown as text (HTML passed through an escaping %s);
+//   - every image loads, the lazy ones too.
 //
 // Screenshots of key pages go to test-output/e2e/<journey>-<page>-{desktop,phone}.png.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { ROOT, BIN, startServer } from '../http/lib.mjs';
 
-export { ROOT, BIN };
-export const CHROMIUM = process.env.PISHKHAN_CHROMIUM || '/usr/bin/chromium';
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const BIN = path.resolve(ROOT, process.env.PISHKHAN_BIN || 'pishkhan');
+// Debian's Chromium (scripts/deps installs it); PISHKHAN_CHROMIUM overrides.
+export const CHROMIUM = process.env.PISHKHAN_CHROMIUM ||
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) || '/usr/bin/chromium';
 export const OUT = path.join(ROOT, 'test-output', 'e2e');
 export const PASSWORD = 'demo-pishkhan';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
-const MAX_SHOT = 5000;
+const MAX_SHOT = 4000;
 
 const DEBUG = !!process.env.PK_E2E_DEBUG;
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -65,13 +69,6 @@ export function buildDemo() {
   return { base, dir, period, office, log: out, remove: () => rmSync(base, { recursive: true, force: true }) };
 }
 
-// Run `pishkhan ARGS` against the data directory; returns stdout.
-export function cli(dir, args) {
-  const r = spawnSync(BIN, [...args, '--data', dir], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `pishkhan ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
 // One SQL query through the sqlite3 shell (read-only look-ups for the tests).
 export function sql(dir, q) {
   const r = spawnSync('sqlite3', [path.join(dir, 'pishkhan.db'), q], { encoding: 'utf8' });
@@ -79,24 +76,64 @@ export function sql(dir, q) {
   return r.stdout.trim();
 }
 
+// Start `pishkhan serve` on a free port; returns {url, stop()}. stop()
+// sends SIGTERM and asserts a clean exit.
+async function startServer(dir) {
+  const child = spawn(BIN, ['serve', '--data', dir, '--port', '0', '--quiet'],
+                      { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/([0-9.]+):(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://${m[1]}:${m[2]}`); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      const { code, sig } = await exited;
+      assert.equal(code, 0, `server exit code ${code} signal ${sig}\n${err}`);
+    },
+    kill() { child.kill('SIGKILL'); },
+  };
+}
+
 // Start everything: demo nation, server, browser. Returns a World.
 export async function startWorld() {
   const { chromium } = await import('playwright-core');
   const demo = buildDemo();
-  const server = await startServer(demo.dir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  let server, browser;
+  try {
+    server = await startServer(demo.dir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+             '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  } catch (e) {
+    // Leave nothing running that would keep the test runner waiting.
+    server?.kill();
+    demo.remove();
+    throw e;
+  }
+  rmSync(OUT, { recursive: true, force: true });   // this run's screenshots only
   mkdirSync(OUT, { recursive: true });
   return {
     ...demo, server, browser, url: server.url,
     async close() {
       await browser.close().catch(() => {});
-      await server.stop();
-      demo.remove();
+      try {
+        await server.stop();
+      } finally {
+        demo.remove();
+      }
     },
   };
 }
@@ -107,16 +144,18 @@ const AXE_SOURCE = () => (AXE_SOURCE.text ??= readFileSync(AXE, 'utf8'));
 const ISO_DATE = /\b(?:19|20)\d\d-[01]\d-[0-3]\d\b/;
 const ASCII_JALALI = /\b1[34]\d\d\/[01]\d\/[0-3]\d\b/;
 const FA_DATE = /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/;
+const MARKUP = /<\/?(?:a|b|br|code|dd|div|dt|em|form|input|li|p|span|strong|svg|table|td|th|tr|ul)\b[^<>]*>|&(?:amp|lt|gt|quot|nbsp|#\d+);/i;
 
 // A browser context for one user ("who") in one journey, with the page
-// checks. All navigation goes through goto() / submit() / follow(), each
-// of which checks the page it lands on.
+// checks. Navigation goes through goto() and follow(), each of which
+// checks the page it lands on; check() checks the page as it is now.
 export async function session(world, journey, who) {
   const context = await world.browser.newContext({
     viewport: PHONE, locale: 'fa-IR', timezoneId: 'Asia/Tehran', acceptDownloads: true,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
+  page.setDefaultNavigationTimeout(60000);   // a loaded 2-core CI box, the 1,300-row association form
   const problems = [];          // since the last check
   let expect = new Set();       // statuses the current step expects
   page.on('console', (m) => {
@@ -127,11 +166,11 @@ export async function session(world, journey, who) {
     const f = req.failure()?.errorText ?? '';
     // The browser's own resources (chrome://, e.g. its PDF viewer) are not ours.
     if (!/^https?:/.test(req.url())) return;
-    // The browser aborts, on purpose, a download and the load of a PDF
-    // into an <object> (its viewer takes the stream over); an HTTP error
-    // there is still caught by the response handler below.
-    if (/ERR_ABORTED/.test(f) && (req.resourceType() === 'other' ||
-        (req.isNavigationRequest() && req.frame() !== page.mainFrame()))) return;
+    // The browser cancels on purpose: a download, the load of a PDF into an
+    // <object> (its viewer takes the stream over), the requests of a page
+    // we leave. An HTTP error is still caught by the response handler below,
+    // and check() makes every image of the page load and fails a broken one.
+    if (/ERR_ABORTED/.test(f)) return;
     problems.push(`request failed: ${req.method()} ${req.url()} ${f}`);
   });
   page.on('response', (res) => {
@@ -142,7 +181,6 @@ export async function session(world, journey, who) {
 
   const s = {
     world, journey, who, context, page,
-    visited: [],
 
     // Check the page now shown. opts: {name} (screenshot), {dates: true}
     // (a Jalali date must be shown), {status} (expected HTTP status),
@@ -158,10 +196,19 @@ export async function session(world, journey, who) {
       assert.equal(root.lang, 'fa', `${where}: <html lang> is ${root.lang}`);
       assert.equal(root.dir, 'rtl', `${where}: <html dir> is ${root.dir}`);
 
+      // Every image loads, the lazy ones too.
+      const broken = await page.evaluate(async () => {
+        const imgs = [...document.images];
+        imgs.forEach((i) => { if (i.loading === 'lazy') i.loading = 'eager'; });
+        await Promise.all(imgs.map((i) => i.complete ? null
+          : new Promise((ok) => { i.addEventListener('load', ok); i.addEventListener('error', ok); })));
+        return imgs.filter((i) => i.naturalWidth === 0).map((i) => i.currentSrc || i.src);
+      });
+      assert.deepEqual(broken, [], `${where}: images that do not load`);
+
       // Horizontal scroll at phone width.
       const vp = page.viewportSize();
       if (vp.width !== PHONE.width) await page.setViewportSize(PHONE);
-      const lap = [Date.now()];
       const scroll = await page.evaluate(() => {
         const d = document.documentElement;
         const wide = [];
@@ -182,10 +229,12 @@ export async function session(world, journey, who) {
       assert.ok(scroll.sw <= scroll.cw,
         `${where}: horizontal scroll at ${PHONE.width}px: scrollWidth ${scroll.sw} > ${scroll.cw}; ${scroll.wide.join(', ')}`);
 
-      // Dates: Jalali with Persian digits.
-      lap.push(Date.now());
+      // No markup shown as text (HTML passed through an escaping %s).
       const text = await page.evaluate(() => document.body.innerText);
-      lap.push(Date.now());
+      const tag = text.match(MARKUP);
+      assert.ok(!tag, `${where}: markup shown as text: "${tag?.[0]}"`);
+
+      // Dates: Jalali with Persian digits.
       const iso = text.match(ISO_DATE) || text.match(ASCII_JALALI);
       assert.ok(!iso, `${where}: a date in ASCII digits in the visible text: "${iso?.[0]}"`);
       if (opts.dates) assert.match(text, FA_DATE, `${where}: no Jalali date in Persian digits is shown`);
@@ -217,11 +266,8 @@ export async function session(world, journey, who) {
           minor: r.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical').map(fmt),
         };
       }, opts.axeExclude ?? []);
-      const res = bad;
-      lap.push(Date.now());
-      if (DEBUG) console.error(`e2e: laps ${lap.map((x, i) => i ? x - lap[i - 1] : 0).join(' ')}`);
       if (DEBUG && minor.length) console.error(`e2e: ${where}: minor axe findings:\n  ${minor.join('\n  ')}`);
-      assert.deepEqual(res, [], `${where}: axe violations:\n  ${res.join('\n  ')}`);
+      assert.deepEqual(bad, [], `${where}: axe violations:\n  ${bad.join('\n  ')}`);
 
       // Console errors and failed requests since the last check.
       await page.waitForTimeout(50);
@@ -229,14 +275,12 @@ export async function session(world, journey, who) {
       assert.deepEqual(p, [], `${where}:\n  ${p.join('\n  ')}`);
       expect = new Set();
 
-      s.visited.push(page.url().replace(world.url, ''));
       const t1 = Date.now();
       if (opts.name) await s.shoot(opts.name);
       if (DEBUG) console.error(`e2e: ${where}: checked in ${t1 - t0} ms, screenshots ${Date.now() - t1} ms`);
       return text;
     },
 
-    // Screenshots at desktop and phone width.
     // Screenshots at desktop and phone width: the whole page, cut at
     // MAX_SHOT px for very long pages.
     async shoot(name) {
@@ -244,10 +288,15 @@ export async function session(world, journey, who) {
       for (const [vp, suffix] of [[DESKTOP, 'desktop'], [PHONE, 'phone']]) {
         await page.setViewportSize(vp);
         const h = await page.evaluate(() => document.documentElement.scrollHeight);
-        await page.screenshot(h <= MAX_SHOT
-          ? { path: `${base}-${suffix}.png`, fullPage: true }
-          : { path: `${base}-${suffix}.png`, fullPage: true, clip: { x: 0, y: 0, width: vp.width, height: MAX_SHOT } });
+        if (h <= MAX_SHOT) {
+          await page.screenshot({ path: `${base}-${suffix}.png`, fullPage: true });
+        } else {
+          // A tall viewport is much faster than fullPage on a huge page.
+          await page.setViewportSize({ width: vp.width, height: MAX_SHOT });
+          await page.screenshot({ path: `${base}-${suffix}.png` });
+        }
       }
+      await page.setViewportSize(PHONE);
     },
 
     // Go to a path and check the page.
@@ -276,6 +325,9 @@ export async function session(world, journey, who) {
     async mainText() {
       return page.evaluate(() => (document.querySelector('main') || document.body).innerText);
     },
+
+    // Forget the console errors and failed requests seen so far.
+    reset() { problems.splice(0); expect = new Set(); },
 
     async close() { await context.close(); },
   };
