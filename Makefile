@@ -59,15 +59,19 @@ $(B)/%.o: %.c
 FONT_DIR    := node_modules/@fontsource/vazirmatn/files
 FONT_400    := $(wildcard $(FONT_DIR)/vazirmatn-arabic-400-normal.woff2)
 FONT_700    := $(wildcard $(FONT_DIR)/vazirmatn-arabic-700-normal.woff2)
+FONT_L400   := $(wildcard $(FONT_DIR)/vazirmatn-latin-400-normal.woff2)
+FONT_L700   := $(wildcard $(FONT_DIR)/vazirmatn-latin-700-normal.woff2)
 EMBED_EXTRA := $(if $(FONT_400),fonts/vazirmatn-400.woff2=$(FONT_400)) \
-               $(if $(FONT_700),fonts/vazirmatn-700.woff2=$(FONT_700))
+               $(if $(FONT_700),fonts/vazirmatn-700.woff2=$(FONT_700)) \
+               $(if $(FONT_L400),fonts/vazirmatn-latin-400.woff2=$(FONT_L400)) \
+               $(if $(FONT_L700),fonts/vazirmatn-latin-700.woff2=$(FONT_L700))
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $@"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
-$(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FONT_700) \
+$(GEN): $(B)/tools/embed $(shell find web -type f 2>/dev/null) $(FONT_400) $(FONT_700) $(FONT_L400) $(FONT_L700) \
         $(wildcard node_modules/.package-lock.json)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed $@ web $(EMBED_EXTRA)

@@ -221,6 +221,18 @@ const char *url_q(Req *r, const char *zIn){
 }
 
 /*
+** Is the link zHref the current page for zPath? Its own address, or one
+** segment below it ("/offices/U-1001" under "/offices"), but not deeper
+** pages such as an office's result or certificate.
+*/
+static int navCurrent(const char *zPath, const char *zHref){
+  size_t n = strlen(zHref);
+  if( strcmp(zPath, zHref)==0 ) return 1;
+  if( strcmp(zHref, "/")==0 || strncmp(zPath, zHref, n)!=0 || zPath[n]!='/' ) return 0;
+  return strchr(zPath + n + 1, '/')==0;
+}
+
+/*
 ** Open a page: doctype, head, header with the navigation of the visitor's
 ** role, and <main>.
 */
@@ -241,8 +253,7 @@ void html_begin(Req *r, const char *zTitle){
     const NavItem *pI = &aNavItem[i];
     Role e = r->pWho ? r->pWho->role : ROLE_PUBLIC;
     if( !(pI->roles & (1u<<e)) ) continue;
-    if( strcmp(r->zPath, pI->zHref)==0
-     || (strcmp(pI->zHref, "/")!=0 && strncmp(r->zPath, pI->zHref, strlen(pI->zHref))==0) ){
+    if( navCurrent(r->zPath, pI->zHref) ){
       html(r, "<a href=\"%s\" aria-current=\"page\">%s</a>", pI->zHref, pI->zLabel);
     }else{
       html(r, "<a href=\"%s\">%s</a>", pI->zHref, pI->zLabel);
