@@ -14,11 +14,18 @@ static double now(void){
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* CPU seconds used by the process so far (wall time depends on the load). */
+static double cpu(void){
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Run one stage and say how long it took. */
 static int stage(Demo *p, const char *zName, int (*x)(Demo *)){
-  double t0 = now();
+  double t0 = now(), c0 = cpu();
   int rc = x(p);
-  printf("demo: %-13s %6.2f s\n", zName, now() - t0);
+  printf("demo: %-13s %6.2f s (%.2f s CPU)\n", zName, now() - t0, cpu() - c0);
   fflush(stdout);
   return rc;
 }

@@ -145,9 +145,21 @@ sqlite3 *db_open(const char *zDir, int flags, char **pzErr){
   return db;
 }
 
-/* Cached statements are told apart by this prefix of their SQL text. */
-#define CACHE_TAG "/*cached*/"
-#define CACHE_TAG_LEN 10
+/* Cached statements are told apart by a prefix of their SQL text that
+** carries a hash of the rest: a comment "c:" and 8 hex digits before the
+** SQL. A lookup compares that short prefix first, so scanning the
+** connection's statements stays cheap however many there are. */
+#define CACHE_TAG "/*c:"
+#define CACHE_TAG_LEN 4
+#define CACHE_PREFIX_LEN 14           /* comment start, "c:", 8 hex digits, comment end */
+
+/* The cache prefix of zSql into z[CACHE_PREFIX_LEN+1]. */
+static void cachePrefix(const char *zSql, char *z){
+  unsigned int h = 2166136261u;
+  const unsigned char *s;
+  for(s=(const unsigned char *)zSql; *s; s++){ h ^= *s; h *= 16777619u; }
+  snprintf(z, CACHE_PREFIX_LEN+1, "/*c:%08x*/", h);
+}
 
 void db_close(sqlite3 *db){
   sqlite3_stmt *p;
@@ -163,15 +175,16 @@ void db_close(sqlite3 *db){
 */
 sqlite3_stmt *db_stmt(sqlite3 *db, const char *zSql){
   sqlite3_stmt *p = 0;
-  char *zTagged;
+  char zPrefix[CACHE_PREFIX_LEN+1], *zTagged;
+  cachePrefix(zSql, zPrefix);
   while( (p = sqlite3_next_stmt(db, p))!=0 ){
     const char *z = sqlite3_sql(p);
-    if( z && strncmp(z, CACHE_TAG, CACHE_TAG_LEN)==0 && strcmp(z + CACHE_TAG_LEN, zSql)==0
-     && !sqlite3_stmt_busy(p) ){
+    if( z && memcmp(z, zPrefix, CACHE_PREFIX_LEN)==0
+     && strcmp(z + CACHE_PREFIX_LEN, zSql)==0 && !sqlite3_stmt_busy(p) ){
       return p;
     }
   }
-  zTagged = xsprintf("%s%s", CACHE_TAG, zSql);
+  zTagged = xsprintf("%s%s", zPrefix, zSql);
   if( sqlite3_prepare_v3(db, zTagged, -1, SQLITE_PREPARE_PERSISTENT, &p, 0)!=SQLITE_OK ){
     fprintf(stderr, "pishkhan: SQL error: %s\n  in: %s\n", sqlite3_errmsg(db), zSql);
     abort();
