@@ -409,6 +409,20 @@ static void after(Req *r, const Period *p, int rc, const DeclErr *pE, const char
                              zAnchor ? "#" : "", zAnchor ? zAnchor : ""));
 }
 
+/*
+** The common start of a review action: the declaration and the caller's
+** right to act on it (declare_target answers 401/403/404 itself), the
+** actor, the time, and a cleared error. Returns non-zero when the request
+** is already answered.
+*/
+static int reviewBegin(Req *r, Action eAct, Period *pP, Actor *pA, char zNow[21], DeclErr *pE){
+  if( declare_target(r, eAct, pP) ) return 1;
+  memset(pE, 0, sizeof *pE);
+  period_now(zNow);
+  req_actor(r, pA);
+  return 0;
+}
+
 /* PAGE: POST /periods/{p}/review/{code}/claims/{key}   ACTION: review
 ** (decision, value, reason) */
 void page_review_claim(Req *r){
@@ -447,10 +461,7 @@ void page_review_accept_all(Req *r){
   Actor a;
   char zNow[21];
   int n = 0, rc;
-  if( declare_target(r, ACT_REVIEW, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_REVIEW, &p, &a, zNow, &e) ) return;
   rc = review_accept_all(r->db, &a, &p, 0, r->azArg[1], zNow, &n, &e);
   after(r, &p, rc, &e, "bulk", 0);
 }
@@ -461,10 +472,7 @@ void page_review_complete(Req *r){
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_REVIEW, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_REVIEW, &p, &a, zNow, &e) ) return;
   after(r, &p, review_complete(r->db, &a, &p, r->azArg[1], zNow, &e), &e, "completed", 0);
 }
 
@@ -475,10 +483,7 @@ void page_review_return(Req *r){
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_REVIEW, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_REVIEW, &p, &a, zNow, &e) ) return;
   after(r, &p, review_return(r->db, &a, &p, r->azArg[1], req_param(r, "reason"),
                              req_param(r, "deadline"), zNow, &e), &e, "returned", 0);
 }
@@ -489,10 +494,7 @@ void page_review_reopen(Req *r){
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_CONFIRM, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_CONFIRM, &p, &a, zNow, &e) ) return;
   after(r, &p, review_reopen(r->db, &a, &p, r->azArg[1], req_param(r, "reason"), zNow, &e),
         &e, "reopened", 0);
 }
@@ -503,10 +505,7 @@ void page_review_confirm(Req *r){
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_CONFIRM, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_CONFIRM, &p, &a, zNow, &e) ) return;
   after(r, &p, review_confirm(r->db, &a, &p, r->azArg[1], zNow, &e), &e, "confirmed", 0);
 }
 
@@ -516,10 +515,7 @@ void page_review_send_down(Req *r){
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_FINALISE, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
+  if( reviewBegin(r, ACT_FINALISE, &p, &a, zNow, &e) ) return;
   after(r, &p, review_send_down(r->db, &a, &p, r->azArg[1], req_param(r, "reason"), zNow, &e),
         &e, "sent_down", 0);
 }
