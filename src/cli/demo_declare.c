@@ -11,6 +11,7 @@
 */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,40 @@ static json_t *drawStaff(Demo *p, int nInsured, int nDisabled){
   return a;
 }
 
+/*
+** The document files of the participants, written on a second thread
+** while the main thread declares: creating thousands of files is kernel
+** time that would otherwise sit on the declarations' critical path. The
+** store is content-addressed and written by rename, so the two threads
+** need no handshake: when the main thread attaches an office's document
+** before the writer got to it, document_put writes it there and then and
+** the writer later finds it present.
+*/
+typedef struct DocWriter {
+  const char *zDir;
+  const DemoOfc *aOff;
+  int nOff;
+  int bStop;                  /* set by the main thread to stop early */
+  pthread_t th;
+} DocWriter;
+
+static const char zPdfWhat[] = "lease, staff insurance list, licence history";
+
+static void *docWriter(void *pArg){
+  DocWriter *w = pArg;
+  int i;
+  for(i=0; i<w->nOff && !__atomic_load_n(&w->bStop, __ATOMIC_RELAXED); i++){
+    char zSha[65];
+    size_t n;
+    char *zPdf;
+    if( !w->aOff[i].bPart ) continue;
+    zPdf = makePdf(w->aOff[i].zCode, zPdfWhat, &n);
+    (void)document_put(w->zDir, zPdf, n, zSha);   /* the main thread reports failures */
+    free(zPdf);
+  }
+  return 0;
+}
+
 /* Attach a document, reporting failure. */
 static int attach(Demo *p, const char *zDir, const Period *pP, const char *zOffice,
                   const char *zInd, const char *zName, const void *a, size_t n,
@@ -271,16 +306,69 @@ static int attach(Demo *p, const char *zDir, const Period *pP, const char *zOffi
   return 0;
 }
 
+/*
+** Declare, document and submit 1399-1 for every participant, while a
+** second thread writes the participants' document files (DocWriter).
+** Returns 0, or 1 after reporting the failure.
+*/
+static int declareAll(Demo *p, const char *zDir, const Period *pP, const char *zNow){
+  DocWriter w;
+  size_t nPng[4];
+  unsigned char *aPng[4];
+  int i, nOff = p->nOff, rc = 0, bWriter;
+  for(i=0; i<4; i++) aPng[i] = makePng(i, &nPng[i]);
+  memset(&w, 0, sizeof w);
+  w.zDir = zDir;
+  w.aOff = p->aOff;
+  w.nOff = nOff;
+  bWriter = pthread_create(&w.th, 0, docWriter, &w)==0;
+  for(i=0; i<nOff && rc==0; i++){
+    DemoOfc *pO = &p->aOff[i];
+    json_t *pV, *pS;
+    int nIns, nDis, bAcc, iVer = 0, k;
+    DeclErr e;
+    size_t nPdf;
+    char *zPdf;
+    if( !pO->bPart ) continue;
+    pV = drawValues(p, pO->q, pO->bRural, &nIns, &nDis, &bAcc);
+    pS = drawStaff(p, nIns, nDis);
+    if( declaration_save(p->db, &p->actor, pP, pO->zCode, 0, pV, pS, zNow, &iVer, &e) ){
+      fprintf(stderr, "pishkhan demo: %s: declaration: %s (%s)\n", pO->zCode, e.zEn, e.zField);
+      rc = 1;
+    }
+    json_decref(pV);
+    json_decref(pS);
+    if( rc ) break;
+    zPdf = makePdf(pO->zCode, zPdfWhat, &nPdf);
+    rc = attach(p, zDir, pP, pO->zCode, "floor_area", "اجاره‌نامه.pdf", zPdf, nPdf, zNow)
+      || attach(p, zDir, pP, pO->zCode, "holder_years", "سوابق-پروانه.pdf", zPdf, nPdf, zNow)
+      || (nIns>0 && attach(p, zDir, pP, pO->zCode, "insured_staff", "فهرست-بیمه.pdf", zPdf, nPdf, zNow))
+      || (nDis>0 && attach(p, zDir, pP, pO->zCode, "disabled_staff", "گواهی-بهزیستی.pdf", zPdf, nPdf, zNow))
+      || (bAcc && (k = demo_below(p, 4),
+                   attach(p, zDir, pP, pO->zCode, "accessibility", "عکس-سطح-شیبدار.png",
+                          aPng[k], nPng[k], zNow)));
+    free(zPdf);
+    if( rc ) break;
+    if( declaration_submit(p->db, &p->actor, pP, pO->zCode, zNow, &e) ){
+      fprintf(stderr, "pishkhan demo: %s: submit: %s (%s)\n", pO->zCode, e.zEn, e.zField);
+      rc = 1;
+      break;
+    }
+  }
+  __atomic_store_n(&w.bStop, 1, __ATOMIC_RELAXED);
+  if( bWriter ) pthread_join(w.th, 0);
+  for(i=0; i<4; i++) free(aPng[i]);
+  return rc;
+}
+
 int demo_declarations(Demo *p, const char *zDir){
   sqlite3_stmt *q;
-  int i, nOff = 0, nPart[2] = {0, 0}, nDone = 0, rc = 0;
+  int i, nOff = 0, nPart[2] = {0, 0};
   double *aKey;
   int *aIdx;
   Period per;
   Date today;
   char zFrom[12], zTo[12], zReview[12], zCur[12];
-  size_t nPng[4];
-  unsigned char *aPng[4];
   const char *zNow = "2020-10-01T05:30:00Z";   /* 1399/07/10 09:00 Tehran */
 
   /* Offices in id order, their quality and the weighted participation draw. */
@@ -363,42 +451,7 @@ int demo_declarations(Demo *p, const char *zDir){
   }
   if( period_load(p->db, "1399-1", &per) ) return 1;
 
-  for(i=0; i<4; i++) aPng[i] = makePng(i, &nPng[i]);
-  for(i=0; i<nOff && rc==0; i++){
-    DemoOfc *pO = &p->aOff[i];
-    json_t *pV, *pS;
-    int nIns, nDis, bAcc, iVer = 0;
-    DeclErr e;
-    size_t nPdf;
-    char *zPdf;
-    if( !pO->bPart ) continue;
-    pV = drawValues(p, pO->q, pO->bRural, &nIns, &nDis, &bAcc);
-    pS = drawStaff(p, nIns, nDis);
-    if( declaration_save(p->db, &p->actor, &per, pO->zCode, 0, pV, pS, zNow, &iVer, &e) ){
-      fprintf(stderr, "pishkhan demo: %s: declaration: %s (%s)\n", pO->zCode, e.zEn, e.zField);
-      rc = 1;
-    }
-    json_decref(pV);
-    json_decref(pS);
-    if( rc ) break;
-    zPdf = makePdf(pO->zCode, "lease, staff insurance list, licence history", &nPdf);
-    rc = attach(p, zDir, &per, pO->zCode, "floor_area", "اجاره‌نامه.pdf", zPdf, nPdf, zNow)
-      || attach(p, zDir, &per, pO->zCode, "holder_years", "سوابق-پروانه.pdf", zPdf, nPdf, zNow)
-      || (nIns>0 && attach(p, zDir, &per, pO->zCode, "insured_staff", "فهرست-بیمه.pdf", zPdf, nPdf, zNow))
-      || (nDis>0 && attach(p, zDir, &per, pO->zCode, "disabled_staff", "گواهی-بهزیستی.pdf", zPdf, nPdf, zNow))
-      || (bAcc && attach(p, zDir, &per, pO->zCode, "accessibility", "عکس-سطح-شیبدار.png",
-                         aPng[demo_below(p, 4)], nPng[0], zNow));
-    free(zPdf);
-    if( rc ) break;
-    if( declaration_submit(p->db, &p->actor, &per, pO->zCode, zNow, &e) ){
-      fprintf(stderr, "pishkhan demo: %s: submit: %s (%s)\n", pO->zCode, e.zEn, e.zField);
-      rc = 1;
-      break;
-    }
-    nDone++;
-  }
-  for(i=0; i<4; i++) free(aPng[i]);
-  if( rc ) return 1;
+  if( declareAll(p, zDir, &per, zNow) ) return 1;
   {
     PeriodState e;
     char *zErr = 0;
@@ -413,7 +466,6 @@ int demo_declarations(Demo *p, const char *zDir){
   printf("demo: period 1399-1: %d urban and %d rural ICT declarations submitted; "
          "current period %s open for declarations %s to %s\n",
          nPart[0], nPart[1], zCur, zFrom, zTo);
-  (void)nDone;
   return 0;
 }
 

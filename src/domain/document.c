@@ -162,7 +162,7 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
   Scheme s;
   char *zErr = 0, *zPath = 0, *zDirAb = 0, *zClean = 0, *zObj = 0, *zAfter = 0;
   char zMime[64];
-  int bNew = 0, bTypeOk, rc;
+  int bNew = 0, bTypeOk, bInTx, rc;
   long long iDecl;
   sqlite3_stmt *q;
   if( nSize>DOC_MAX_BYTES ){
@@ -210,7 +210,7 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
   }
   zPath = document_path(zDir, zSha);
   zDirAb = xsprintf("%s/docs/%.2s", zDir, zSha ? zSha : "");
-  if( zPath==0 || document_dirs(zDir) || mkdirOk(zDirAb) ){
+  if( zPath==0 || (zTmp && (document_dirs(zDir) || mkdirOk(zDirAb))) ){
     dropTmp(zTmp);
     decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
     goto fail;
@@ -228,9 +228,11 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
     bNew = 1;
   }
   zClean = cleanName(zName);
+  bInTx = !sqlite3_get_autocommit(db);
   if( db_begin(db)!=SQLITE_OK ) goto store_fail;
-  /* again inside the transaction: the state may have changed meanwhile */
-  if( checkTarget(db, p, &s, zOffice, zIndicator, zNow, pE) ){
+  /* again inside the transaction: the state may have changed meanwhile,
+  ** unless the caller's transaction held the store all along */
+  if( !bInTx && checkTarget(db, p, &s, zOffice, zIndicator, zNow, pE) ){
     db_rollback(db);
     goto fail_unlink;
   }
@@ -286,64 +288,69 @@ fail:
   return -1;
 }
 
-int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
-                         const Period *p, const char *zOffice, const char *zIndicator,
-                         const char *zName, const void *pData, size_t nData,
-                         const char *zNow, char zShaOut[65], DeclErr *pE){
-  char zTmp[1024];
+int document_put(const char *zDir, const void *pData, size_t nData, char zShaOut[65]){
+  static unsigned nPut = 0;            /* unique temporary names per process */
   unsigned char aHash[crypto_hash_sha256_BYTES];
   const char *z = pData;
+  char zTmp[1024];
+  char *zPath, *zSub;
   size_t nDone = 0;
-  int fd;
-  if( nData>DOC_MAX_BYTES ){
-    decl_err(pE, 413, "file", "file: larger than 5 MB; nothing was stored",
-             "حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد.");
-    return -1;
-  }
+  int fd, rc = -1;
+  if( nData>DOC_MAX_BYTES ) return -1;
   crypto_hash_sha256(aHash, (const unsigned char *)pData, nData);
   sodium_bin2hex(zShaOut, 65, aHash, sizeof aHash);
-  if( db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zShaOut)>0 ){
-    char *zPath = document_path(zDir, zShaOut);
-    int bThere = zPath && access(zPath, F_OK)==0;
-    free(zPath);
-    if( bThere ){
-      return document_adopt(db, zDir, pActor, p, zOffice, zIndicator, zName, 0,
-                            (long long)nData, zShaOut, zNow, pE);
-    }
-  }
-  /* Write straight into the store under a temporary name in the same
-  ** directory and rename: no churn in DATA/tmp (creating and deleting many
-  ** files there is slow on ext4), and no partial file under the real name. */
-  {
-    char *zPath = document_path(zDir, zShaOut);
-    char *zSub = xsprintf("%s/docs/%.2s", zDir, zShaOut);
-    int rc;
-    if( zPath==0 || document_dirs(zDir) || mkdirOk(zSub) ){
-      free(zPath); free(zSub);
-      decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
-      return -1;
-    }
-    snprintf(zTmp, sizeof zTmp, "%s.part", zPath);
+  zPath = document_path(zDir, zShaOut);
+  zSub = xsprintf("%s/docs/%.2s", zDir, zShaOut);
+  if( zPath && access(zPath, F_OK)==0 ){
+    rc = 0;
+  }else if( zPath && document_dirs(zDir)==0 && mkdirOk(zSub)==0 ){
+    /* Write straight into the store under a temporary name in the same
+    ** directory and rename: no churn in DATA/tmp (creating and deleting
+    ** many files there is slow on ext4), no partial file under the real
+    ** name. */
+    snprintf(zTmp, sizeof zTmp, "%s.%d-%u.part", zPath, (int)getpid(),
+             __atomic_fetch_add(&nPut, 1, __ATOMIC_RELAXED));
     fd = open(zTmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0640);
     while( fd>=0 && nDone<nData ){
       ssize_t n = write(fd, z + nDone, nData - nDone);
       if( n<=0 ){ close(fd); fd = -1; break; }
       nDone += (size_t)n;
     }
-    if( fd<0 || close(fd)!=0 || rename(zTmp, zPath)!=0 ){
+    if( fd>=0 && close(fd)==0 && rename(zTmp, zPath)==0 ){
+      rc = 1;
+    }else{
       unlink(zTmp);
-      free(zPath); free(zSub);
-      decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
-      return -1;
     }
-    rc = document_adopt(db, zDir, pActor, p, zOffice, zIndicator, zName, 0,
-                        (long long)nData, zShaOut, zNow, pE);
-    if( rc && db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zShaOut)==0 ){
-      unlink(zPath);              /* refused: nothing is kept */
-    }
-    free(zPath); free(zSub);
-    return rc;
   }
+  free(zPath);
+  free(zSub);
+  return rc;
+}
+
+int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
+                         const Period *p, const char *zOffice, const char *zIndicator,
+                         const char *zName, const void *pData, size_t nData,
+                         const char *zNow, char zShaOut[65], DeclErr *pE){
+  int bWrote, rc;
+  if( nData>DOC_MAX_BYTES ){
+    decl_err(pE, 413, "file", "file: larger than 5 MB; nothing was stored",
+             "حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد.");
+    return -1;
+  }
+  bWrote = document_put(zDir, pData, nData, zShaOut);
+  if( bWrote<0 ){
+    decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
+    return -1;
+  }
+  rc = document_adopt(db, zDir, pActor, p, zOffice, zIndicator, zName, 0,
+                      (long long)nData, zShaOut, zNow, pE);
+  if( rc && bWrote
+   && db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zShaOut)==0 ){
+    char *zPath = document_path(zDir, zShaOut);
+    if( zPath ) unlink(zPath);         /* refused: nothing is kept */
+    free(zPath);
+  }
+  return rc;
 }
 
 int document_detach(sqlite3 *db, const Actor *pActor, const Period *p,

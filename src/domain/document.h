@@ -50,8 +50,20 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
                    const char *zName, const char *zTmp, long long nSize,
                    const char *zSha, const char *zNow, DeclErr *pE);
 
-/* The same from bytes in memory (the demo generator, tests): writes a
-** temporary file, hashes it and adopts it. zShaOut[65] gets the hash. */
+/*
+** Put the bytes pData[nData] into the content-addressed store under their
+** SHA-256 (zShaOut[65] gets it), unless a file of that hash is there
+** already: files reach their hash name only by rename, so one that is
+** there is whole. No database: safe from any thread (the demo writes its
+** documents on a second thread). Returns 1 when it wrote the file, 0 when
+** it was there, -1 on a disk error or when nData > DOC_MAX_BYTES.
+*/
+int document_put(const char *zDir, const void *pData, size_t nData, char zShaOut[65]);
+
+/* The same from bytes in memory (the demo generator, tests): puts the
+** bytes into the store (document_put) and adopts them. zShaOut[65] gets
+** the hash. A file it wrote is removed again when the attachment is
+** refused and no other document row names it. */
 int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
                          const Period *p, const char *zOffice, const char *zIndicator,
                          const char *zName, const void *pData, size_t nData,

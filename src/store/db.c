@@ -2,6 +2,7 @@
 ** db.c — opening a data directory, migrations, small query helpers.
 */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,28 +166,66 @@ static void cachePrefix(const char *zSql, char *z){
   snprintf(z, CACHE_PREFIX_LEN+1, "/*c:%08x*/", h);
 }
 
+/*
+** A per-thread front for the cache: a small direct-mapped table from the
+** address of the SQL text (usually a string literal) to the statement last
+** found for it. An entry is trusted only when its connection and the
+** process-wide count of closed connections are what they were (so a
+** closed connection, or a new one at the same address, is never served
+** from it) and the statement's own text still matches. A miss falls back
+** to the scan below.
+*/
+#define FRONT_SIZE 256
+typedef struct Front {
+  sqlite3 *db;
+  const char *zSql;
+  sqlite3_stmt *p;
+  unsigned gen;
+} Front;
+static _Thread_local Front aFront[FRONT_SIZE];
+static unsigned nClosed = 0;            /* bumped by every db_close */
+
+static Front *frontSlot(const char *zSql){
+  unsigned long long h = (unsigned long long)(uintptr_t)zSql;
+  h ^= h >> 17;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return &aFront[(h >> 40) % FRONT_SIZE];
+}
+
 void db_close(sqlite3 *db){
   sqlite3_stmt *p;
   if( db==0 ) return;
+  __atomic_fetch_add(&nClosed, 1, __ATOMIC_RELAXED);
   while( (p = sqlite3_next_stmt(db, 0))!=0 ) sqlite3_finalize(p);
   sqlite3_close_v2(db);
 }
 
 /*
 ** Find the cached statement for zSql on db, or prepare and tag it. The
-** connection's own list of statements is the cache, so there is no state
-** outside the connection.
+** connection's own list of statements is the cache; the per-thread front
+** above only remembers where the last lookup of the same text ended.
 */
 sqlite3_stmt *db_stmt(sqlite3 *db, const char *zSql){
   sqlite3_stmt *p = 0;
   char zPrefix[CACHE_PREFIX_LEN+1], *zTagged;
+  Front *pF = frontSlot(zSql);
+  unsigned gen = __atomic_load_n(&nClosed, __ATOMIC_RELAXED);
+  if( pF->db==db && pF->zSql==zSql && pF->gen==gen
+   && strcmp(sqlite3_sql(pF->p) + CACHE_PREFIX_LEN, zSql)==0
+   && !sqlite3_stmt_busy(pF->p) ){
+    return pF->p;
+  }
   cachePrefix(zSql, zPrefix);
   while( (p = sqlite3_next_stmt(db, p))!=0 ){
     const char *z = sqlite3_sql(p);
     if( z && memcmp(z, zPrefix, CACHE_PREFIX_LEN)==0
      && strcmp(z + CACHE_PREFIX_LEN, zSql)==0 && !sqlite3_stmt_busy(p) ){
-      return p;
+      break;
     }
+  }
+  if( p ){
+    pF->db = db; pF->zSql = zSql; pF->p = p; pF->gen = gen;
+    return p;
   }
   zTagged = xsprintf("%s%s", zPrefix, zSql);
   if( sqlite3_prepare_v3(db, zTagged, -1, SQLITE_PREPARE_PERSISTENT, &p, 0)!=SQLITE_OK ){
@@ -194,6 +233,7 @@ sqlite3_stmt *db_stmt(sqlite3 *db, const char *zSql){
     abort();
   }
   free(zTagged);
+  pF->db = db; pF->zSql = zSql; pF->p = p; pF->gen = gen;
   return p;
 }
 
