@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/jalali.h"
 #include "base/mem.h"
 #include "base/text.h"
 #include "domain/review.h"
@@ -32,15 +34,17 @@ const ReviewTransition aReviewTransition[] = {
   { DS_REVIEWED,  RA_CONFIRM,   DS_CONFIRMED, ACT_CONFIRM  },
   { DS_CONFIRMED, RA_SEND_DOWN, DS_IN_REVIEW, ACT_FINALISE },
   { DS_CONFIRMED, RA_FINALISE,  DS_FINALISED, ACT_FINALISE },
+  { DS_RETURNED,  RA_RESUME,    DS_IN_REVIEW, ACT_REVIEW   },
 };
 const int nReviewTransition = sizeof(aReviewTransition)/sizeof(aReviewTransition[0]);
 
 static const char *const azAction[RA_COUNT] = {
-  "submit", "decide", "complete", "return", "reopen", "confirm", "send_down", "finalise"
+  "submit", "decide", "complete", "return", "reopen", "confirm", "send_down", "finalise",
+  "resume"
 };
 static const char *const azActionFa[RA_COUNT] = {
   "ارسال", "تصمیم دربارهٔ ادعا", "پایان بررسی", "برگشت به دفتر", "برگشت به کارشناس",
-  "تأیید منطقه", "برگشت از ستاد", "نهایی‌سازی"
+  "تأیید منطقه", "برگشت از ستاد", "نهایی‌سازی", "ادامهٔ بررسی پس از مهلت"
 };
 static const char *const azDec[CD_COUNT] = { "", "accept", "adjust", "reject" };
 static const char *const azDecFa[CD_COUNT] = { "بررسی‌نشده", "پذیرش", "اصلاح مقدار", "رد" };
@@ -581,6 +585,60 @@ static int confirmExtra(sqlite3 *db, const Actor *pActor, long long iDecl, const
 int review_confirm(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,
                    const char *zNow, DeclErr *pE){
   return simpleTransition(db, pActor, p, zOffice, RA_CONFIRM, 0, confirmExtra, zNow, pE);
+}
+
+/* The send-back must have lapsed: its correction deadline is before today
+** (Tehran). Closes the round unanswered. */
+static int resumeExtra(sqlite3 *db, const Actor *pActor, long long iDecl, const char *zNow,
+                       json_t **ppExtra, DeclErr *pE){
+  char zToday[11] = "";
+  char *zDue = 0;
+  sqlite3_stmt *q = db_stmt(db, "SELECT coalesce(correction_due,'') FROM declaration WHERE id=?1");
+  int rc;
+  (void)pActor;
+  sqlite3_bind_int64(q, 1, iDecl);
+  if( sqlite3_step(q)==SQLITE_ROW ) zDue = xstrdup(db_col_text(q, 0));
+  db_release(q);
+  period_tehran_date(zNow, zToday);
+  if( zDue==0 || (zDue[0] && strcmp(zToday, zDue)<=0) ){
+    errF(pE, 422, "deadline", "the correction deadline (%s) has not passed yet: the office may"
+         " still resubmit", "مهلت اصلاح (%s) هنوز نگذشته است و دفتر هنوز می‌تواند دوباره ارسال کند.",
+         zDue ? zDue : "");
+    if( zDue && zDue[0] ){
+      Buf b = {0};
+      jalali_format_iso(&b, zDue, 1);
+      snprintf(pE->zFa, sizeof pE->zFa, "مهلت اصلاح تا پایان روز %s است و دفتر هنوز می‌تواند"
+               " دوباره ارسال کند.", buf_str(&b));
+      buf_free(&b);
+    }
+    free(zDue);
+    return -1;
+  }
+  q = db_stmt(db, "UPDATE declaration SET round=round+1, correction_due=NULL, return_reason=''"
+                  " WHERE id=?1");
+  sqlite3_bind_int64(q, 1, iDecl);
+  rc = sqlite3_step(q);
+  db_release(q);
+  if( rc!=SQLITE_DONE ){ free(zDue); storeErr(db, pE); return -1; }
+  *ppExtra = json_pack("{ss sb}", "deadline", zDue, "lapsed", 1);
+  free(zDue);
+  return 0;
+}
+
+int review_resume(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,
+                  const char *zNow, DeclErr *pE){
+  long long iDecl;
+  DeclState e = DS_NONE;
+  int bOwn;
+  if( txBegin(db, &bOwn)!=SQLITE_OK ){ storeErr(db, pE); return -1; }
+  if( simpleTransition(db, pActor, p, zOffice, RA_RESUME, 0, resumeExtra, zNow, pE)
+   || needDecl(db, p, zOffice, &iDecl, &e, 0, pE)
+   || autoComplete(db, pActor, p, zOffice, iDecl, &e, zNow, pE) ){
+    txRollback(db, bOwn);
+    return -1;
+  }
+  if( txCommit(db, bOwn)!=SQLITE_OK ){ storeErr(db, pE); txRollback(db, bOwn); return -1; }
+  return 0;
 }
 
 int review_reopen(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,

@@ -35,6 +35,7 @@ typedef enum ReviewAction {
   RA_CONFIRM,      /* manager confirms (never one they decided a claim of) */
   RA_SEND_DOWN,    /* HQ sends a confirmed declaration back down (reason) */
   RA_FINALISE,     /* HQ finalises (a whole region at a time) */
+  RA_RESUME,       /* reviewer takes back a send-back whose deadline lapsed */
   RA_COUNT
 } ReviewAction;
 
@@ -95,6 +96,15 @@ int review_complete(sqlite3 *db, const Actor *pActor, const Period *p,
 ** and its claim decisions. */
 int review_return(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,
                   const char *zReason, const char *zDeadline, const char *zNow, DeclErr *pE);
+
+/* Reviewer: returned -> in_review once the correction deadline has passed
+** (Tehran time) without a resubmission (422 naming the deadline before
+** then). The round closes unanswered (its resubmitted_at stays empty); the
+** claims keep their decisions, and when none is undecided the declaration
+** moves on to reviewed at once. So a lapsed send-back no longer holds up
+** its region's finalisation. */
+int review_resume(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,
+                  const char *zNow, DeclErr *pE);
 
 /* Manager: reviewed -> in_review, back to the reviewer, with zReason. */
 int review_reopen(sqlite3 *db, const Actor *pActor, const Period *p, const char *zOffice,

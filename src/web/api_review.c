@@ -242,6 +242,21 @@ void api_review_reopen(Req *r){ reasonAction(r, ACT_CONFIRM, review_reopen); }
 ** {"reason":..} — HQ sends a confirmed declaration back to the region */
 void api_review_send_down(Req *r){ reasonAction(r, ACT_FINALISE, review_send_down); }
 
+/* API: POST /api/v1/periods/{p}/declarations/{code}/resume   ACTION: review
+** — take back a send-back whose correction deadline lapsed */
+void api_review_resume(Req *r){
+  Period p;
+  DeclErr e;
+  Actor a;
+  char zNow[21];
+  if( declare_target(r, ACT_REVIEW, &p) ) return;
+  memset(&e, 0, sizeof e);
+  period_now(zNow);
+  req_actor(r, &a);
+  if( review_resume(r->db, &a, &p, r->azArg[1], zNow, &e) ){ sendErr(r, &e); return; }
+  req_json(r, 200, json_pack("{ss}", "state", stateNow(r, &p, r->azArg[1])));
+}
+
 /* API: POST /api/v1/periods/{p}/declarations/{code}/confirm   ACTION: confirm */
 void api_review_confirm(Req *r){
   Period p;

@@ -42,6 +42,7 @@ static const char *okMessage(const char *z){
     { "confirmed", "خوداظهاری از سوی منطقه تأیید شد." },
     { "sent_down", "خوداظهاری از ستاد به منطقه برگشت." },
     { "finalised", "منطقه نهایی شد." },
+    { "resumed",   "مهلت اصلاح گذشته بود؛ بررسی با همان مقادیر پیشین ادامه یافت." },
   };
   size_t i;
   for(i=0; z && i<sizeof(a)/sizeof(a[0]); i++){
@@ -325,6 +326,19 @@ static void renderReview(Req *r, const Period *p, const DeclErr *pE){
             "<p>وقتی دربارهٔ همهٔ ادعاها تصمیم گرفته شد، بررسی را پایان دهید تا برای تأیید به مدیر منطقه برود.</p>"
             "<button class=\"btn\">پایان بررسی</button></form>", zUrl, zCsrf);
   }
+  /* Reviewer: a send-back whose deadline lapsed comes back for review */
+  if( bReview && review_transition(v.state, RA_RESUME) ){
+    char zTehran[11] = "";
+    period_tehran_date(zNow, zTehran);
+    if( d.zCorrectionDue[0] && strcmp(zTehran, d.zCorrectionDue)>0 ){
+      html(r, "<form class=\"card\" method=\"post\" action=\"%s/resume\"><h2>مهلت اصلاح گذشته است</h2>"
+              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+              "<p>دفتر تا پایان %s دوباره ارسال نکرد. با ادامهٔ بررسی، تصمیم‌های پیشین می‌مانند و "
+              "می‌توانید دربارهٔ ادعاهای اصلاح‌نشده تصمیم بگیرید.</p>"
+              "<button class=\"btn\">ادامهٔ بررسی</button></form>",
+           zUrl, zCsrf, fa_date(r, d.zCorrectionDue));
+    }
+  }
   if( bReview && review_transition(v.state, RA_RETURN) ){
     html(r, "<form class=\"card\" method=\"post\" action=\"%s/return\"><h2>برگشت به دفتر برای اصلاح</h2>"
             "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -486,6 +500,16 @@ void page_review_return(Req *r){
   if( reviewBegin(r, ACT_REVIEW, &p, &a, zNow, &e) ) return;
   after(r, &p, review_return(r->db, &a, &p, r->azArg[1], req_param(r, "reason"),
                              req_param(r, "deadline"), zNow, &e), &e, "returned", 0);
+}
+
+/* PAGE: POST /periods/{p}/review/{code}/resume   ACTION: review (a lapsed send-back) */
+void page_review_resume(Req *r){
+  Period p;
+  DeclErr e;
+  Actor a;
+  char zNow[21];
+  if( reviewBegin(r, ACT_REVIEW, &p, &a, zNow, &e) ) return;
+  after(r, &p, review_resume(r->db, &a, &p, r->azArg[1], zNow, &e), &e, "resumed", 0);
 }
 
 /* PAGE: POST /periods/{p}/review/{code}/reopen   ACTION: confirm (reason) */
@@ -729,6 +753,7 @@ static const char *actionFa(const char *z){
     { "review.complete", "پایان بررسی" },
     { "review.return", "برگشت به دفتر" },
     { "review.reopen", "برگشت به کارشناس" },
+    { "review.resume", "ادامهٔ بررسی پس از مهلت" },
     { "review.confirm", "تأیید منطقه" },
     { "review.send_down", "برگشت از ستاد" },
     { "review.finalise", "نهایی‌سازی" },

@@ -346,3 +346,58 @@ test('the pages: queue, review page with documents inline, forms, timeline, HQ f
   r = await get(srv.url + '/offices/U-1001/timeline');
   assert.equal(r.status, 303);
 });
+
+test('a send-back whose deadline lapses: the reviewer takes it back and the region can be finalised', async (t) => {
+  const { dir, c, srv } = await setup(t);
+  let r = await json(c.rev, 'POST', DECL + '/accept-all');
+  assert.equal(r.status, 200, r.text);
+  r = await json(c.rev, 'GET', DECL + '/review');
+  for (const cl of r.json.claims.filter((x) => x.decision === null)) {
+    r = await json(c.rev, 'POST', DECL + `/claims/${cl.indicator}`, { decision: 'reject', reason: 'مدرک ندارد' });
+    assert.equal(r.status, 200, r.text);
+  }
+  r = await json(c.rev, 'POST', DECL + '/return', { reason: 'فهرست بیمه ناخواناست', deadline: '1399/05/15' });
+  assert.equal(r.status, 200, r.text);
+  // before the deadline ends the office may still resubmit: refused, and no form
+  r = await json(c.rev, 'POST', DECL + '/resume');
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.field, 'deadline');
+  assert.match(r.json.error, /has not passed yet/);
+  r = await c.rev.get('/periods/1399-1/review/U-1001');
+  assert.doesNotMatch(r.text, /\/resume"/);
+  await srv.stop();
+
+  // nine days later (1399/05/20): the office did not answer
+  const later = await startServer(dir, [], { env: { PISHKHAN_NOW: '2020-08-10T08:00:00Z', PISHKHAN_LOGIN_DELAY_MS: '0' } });
+  t.after(() => later.stop());
+  const rev = (await login(later.url, 'rev')).client;
+  const mgr = (await login(later.url, 'mgr')).client;
+  const hqr = (await login(later.url, 'hqr')).client;
+  const off = (await login(later.url, 'off')).client;
+  r = await json(off, 'POST', DECL + '/submit');
+  assert.equal(r.status, 409, r.text);
+  r = await json(hqr, 'POST', '/api/v1/periods/1399-1/regions/tehran/finalise');
+  assert.equal(r.status, 409, 'a lapsed send-back still holds the region until it is taken back');
+  r = await rev.get('/periods/1399-1/review/U-1001');
+  assert.equal(r.status, 200);
+  assert.match(r.text, /action="\/periods\/1399-1\/review\/U-1001\/resume"/);
+  assert.match(r.text, /مهلت اصلاح گذشته است/);
+  assertValidHtml(r.text, 'review page, lapsed send-back');
+  r = await mgr.post('/periods/1399-1/review/U-1001/resume', {});
+  assert.equal(r.status, 403, 'a manager does not take back a send-back');
+  r = await rev.post('/periods/1399-1/review/U-1001/resume', {});
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), '/periods/1399-1/review/U-1001?ok=resumed');
+  r = await rev.get('/periods/1399-1/review/U-1001?ok=resumed');
+  assert.match(r.text, /data-state="reviewed"/, 'every claim was decided: reviewed at once');
+  assert.match(r.text, /بررسی با همان مقادیر پیشین ادامه یافت/);
+  r = await json(rev, 'POST', DECL + '/resume');
+  assert.equal(r.status, 409);
+  assert.equal(sql(dir, "SELECT count(*) FROM review_round WHERE resubmitted_at IS NULL"), '1');
+  r = await json(mgr, 'POST', DECL + '/confirm');
+  assert.equal(r.status, 200, r.text);
+  r = await json(hqr, 'POST', '/api/v1/periods/1399-1/regions/tehran/finalise');
+  assert.equal(r.status, 200, r.text);
+  r = pk(['audit', 'verify', '--data', dir]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});

@@ -26,20 +26,21 @@
 
 /* The expected new state of each (state, action), written out again from
 ** docs/review.md; 0 (DS_NONE) = refused. Rows: draft .. finalised;
-** columns: submit decide complete return reopen confirm send_down finalise. */
+** columns: submit decide complete return reopen confirm send_down finalise
+** resume. */
 static const DeclState aWant[DS_COUNT][RA_COUNT] = {
-  [DS_DRAFT]     = { DS_SUBMITTED, 0, 0, 0, 0, 0, 0, 0 },
-  [DS_SUBMITTED] = { 0, DS_IN_REVIEW, 0, DS_RETURNED, 0, 0, 0, 0 },
-  [DS_IN_REVIEW] = { 0, DS_IN_REVIEW, DS_REVIEWED, DS_RETURNED, 0, 0, 0, 0 },
-  [DS_RETURNED]  = { DS_SUBMITTED, 0, 0, 0, 0, 0, 0, 0 },
-  [DS_REVIEWED]  = { 0, DS_REVIEWED, 0, DS_RETURNED, DS_IN_REVIEW, DS_CONFIRMED, 0, 0 },
-  [DS_CONFIRMED] = { 0, 0, 0, 0, 0, 0, DS_IN_REVIEW, DS_FINALISED },
-  [DS_FINALISED] = { 0, 0, 0, 0, 0, 0, 0, 0 },
+  [DS_DRAFT]     = { DS_SUBMITTED, 0, 0, 0, 0, 0, 0, 0, 0 },
+  [DS_SUBMITTED] = { 0, DS_IN_REVIEW, 0, DS_RETURNED, 0, 0, 0, 0, 0 },
+  [DS_IN_REVIEW] = { 0, DS_IN_REVIEW, DS_REVIEWED, DS_RETURNED, 0, 0, 0, 0, 0 },
+  [DS_RETURNED]  = { DS_SUBMITTED, 0, 0, 0, 0, 0, 0, 0, DS_IN_REVIEW },
+  [DS_REVIEWED]  = { 0, DS_REVIEWED, 0, DS_RETURNED, DS_IN_REVIEW, DS_CONFIRMED, 0, 0, 0 },
+  [DS_CONFIRMED] = { 0, 0, 0, 0, 0, 0, DS_IN_REVIEW, DS_FINALISED, 0 },
+  [DS_FINALISED] = { 0, 0, 0, 0, 0, 0, 0, 0, 0 },
 };
 /* Who may: the access action of each action. */
 static const Action aWho[RA_COUNT] = {
   ACT_DECLARE, ACT_REVIEW, ACT_REVIEW, ACT_REVIEW, ACT_CONFIRM, ACT_CONFIRM,
-  ACT_FINALISE, ACT_FINALISE
+  ACT_FINALISE, ACT_FINALISE, ACT_REVIEW
 };
 
 static void test_every_pair(void **state){
@@ -74,7 +75,7 @@ static void test_every_pair(void **state){
       }
     }
   }
-  assert_int_equal(nPairs, 7*8);
+  assert_int_equal(nPairs, 7*9);
   assert_int_equal(nAllowed, nReviewTransition);
 }
 
@@ -297,6 +298,51 @@ static void test_finalise_region(void **state){
   assert_int_equal(audit_verify(f->db, 0), 0);
 }
 
+/* A send-back whose deadline lapses: refused before the deadline ends,
+** then the reviewer takes it back; the decisions stay and, all decided,
+** it is reviewed at once; the round stays unanswered; the region can be
+** finalised after confirmation. */
+static void test_resume_lapsed(void **state){
+  Fx *f = *state;
+  DeclErr e;
+  long long nAudit;
+  long long iDecl = mkDecl(f, "U-1", "submitted");
+  decideAll(f, "U-1", &f->rev);
+  assert_string_equal(stateOf(f, "U-1"), "reviewed");
+  assert_int_equal(review_return(f->db, &f->rev, &f->p, "U-1", "سند خوانا نیست", "1399/07/29", NOW, &e), 0);
+  assert_string_equal(stateOf(f, "U-1"), "returned");
+  /* 1399/07/29 is 2020-10-20; on that day the office may still resubmit */
+  nAudit = db_int(f->db, 0, "SELECT count(*) FROM audit", 0);
+  assert_int_equal(review_resume(f->db, &f->rev, &f->p, "U-1", "2020-10-20T18:00:00Z", &e), -1);
+  assert_int_equal(e.status, 422);
+  assert_string_equal(e.zField, "deadline");
+  assert_non_null(strstr(e.zEn, "has not passed yet"));
+  assert_non_null(strstr(e.zFa, "۱۳۹۹"));
+  assert_int_equal(db_int(f->db, 0, "SELECT count(*) FROM audit", 0), nAudit);
+  assert_string_equal(stateOf(f, "U-1"), "returned");
+  /* the next Tehran day (2020-10-20T21:00Z is 00:30 on 1399/07/30) */
+  assert_int_equal(review_resume(f->db, &f->rev, &f->p, "U-1", "2020-10-20T21:00:00Z", &e), 0);
+  assert_string_equal(stateOf(f, "U-1"), "reviewed");
+  assert_int_equal(db_int(f->db, -1, "SELECT count(*) FROM claim WHERE decision IS NULL", 0), 0);
+  assert_int_equal(db_int(f->db, -1, "SELECT count(*) FROM declaration WHERE office_code='U-1'"
+                                     " AND round=2 AND correction_due IS NULL", 0), 1);
+  assert_int_equal(db_int(f->db, -1, "SELECT count(*) FROM review_round WHERE resubmitted_at IS NULL", 0), 1);
+  assert_int_equal(db_int(f->db, 0, "SELECT count(*) FROM audit WHERE action='review.resume'"
+                                    " AND after LIKE '%lapsed%'", 0), 1);
+  /* resumed once; not again */
+  assert_int_equal(review_resume(f->db, &f->rev, &f->p, "U-1", "2020-10-21T06:00:00Z", &e), -1);
+  assert_int_equal(e.status, 409);
+  assert_int_equal(review_confirm(f->db, &f->mgr, &f->p, "U-1", NOW, &e), 0);
+  assert_int_equal(db_exec(f->db, "UPDATE declaration SET state='confirmed' WHERE office_code<>'U-1'"), SQLITE_OK);
+  {
+    int n = 0;
+    assert_int_equal(review_finalise_region(f->db, &f->hq, &f->p, "tehran", NOW, &n, &e), 0);
+    assert_int_equal(n, 1);
+  }
+  (void)iDecl;
+  assert_int_equal(audit_verify(f->db, 0), 0);
+}
+
 static void test_audit_tamper(void **state){
   Fx *f = *state;
   long long n = 0;
@@ -348,6 +394,7 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_four_eyes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reasons_required, setup, teardown),
     cmocka_unit_test_setup_teardown(test_finalise_region, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_resume_lapsed, setup, teardown),
     cmocka_unit_test_setup_teardown(test_audit_tamper, setup, teardown),
     cmocka_unit_test_setup_teardown(test_audit_delete, setup, teardown),
   };
