@@ -18,7 +18,7 @@ static const Command aCmd[] = {
   { "demo",   cmd_demo,   "demo [--seed N] [--surveys N]   fill an empty data directory with the demo nation" },
   { "office", cmd_office, "office import FILE.csv | office export   the office registry (CSV)" },
   { "serve",  cmd_serve,  "serve [--port N] [--bind ADDR] [--threads N]   the web server" },
-  { "audit",  cmd_audit,  "audit verify   check the audit chain" },
+  { "audit",  cmd_audit,  "audit verify [--anchor \"ID HASH\"] | head   check the audit chain; print its head to keep outside" },
   { "routes", cmd_routes, "routes   list every web route" },
   { "survey", cmd_survey, "survey import --period P FILE.csv   citizen-satisfaction responses, all or nothing (docs/external.md)" },
   { "association", cmd_association, "association import --period P FILE.csv [--override] | list --period P [--province X]   association scores" },
