@@ -164,19 +164,24 @@ void api_review_accept_all(Req *r){
   req_json(r, 200, json_pack("{si ss}", "accepted", n, "state", stateNow(r, &p, r->azArg[1])));
 }
 
-/* API: POST /api/v1/periods/{p}/declarations/{code}/complete   ACTION: review */
-void api_review_complete(Req *r){
+/* Shared by complete, resume and confirm: no body, → {state}. */
+static void stateAction(Req *r, Action eAct,
+                        int (*xDo)(sqlite3 *, const Actor *, const Period *, const char *,
+                                   const char *, DeclErr *)){
   Period p;
   DeclErr e;
   Actor a;
   char zNow[21];
-  if( declare_target(r, ACT_REVIEW, &p) ) return;
+  if( declare_target(r, eAct, &p) ) return;
   memset(&e, 0, sizeof e);
   period_now(zNow);
   req_actor(r, &a);
-  if( review_complete(r->db, &a, &p, r->azArg[1], zNow, &e) ){ sendErr(r, &e); return; }
+  if( xDo(r->db, &a, &p, r->azArg[1], zNow, &e) ){ sendErr(r, &e); return; }
   req_json(r, 200, json_pack("{ss}", "state", stateNow(r, &p, r->azArg[1])));
 }
+
+/* API: POST /api/v1/periods/{p}/declarations/{code}/complete   ACTION: review */
+void api_review_complete(Req *r){ stateAction(r, ACT_REVIEW, review_complete); }
 
 /* API: POST /api/v1/periods/{p}/declarations/{code}/return   ACTION: review
 ** {"reason":..,"deadline":"JDATE"} */
@@ -244,32 +249,10 @@ void api_review_send_down(Req *r){ reasonAction(r, ACT_FINALISE, review_send_dow
 
 /* API: POST /api/v1/periods/{p}/declarations/{code}/resume   ACTION: review
 ** — take back a send-back whose correction deadline lapsed */
-void api_review_resume(Req *r){
-  Period p;
-  DeclErr e;
-  Actor a;
-  char zNow[21];
-  if( declare_target(r, ACT_REVIEW, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
-  if( review_resume(r->db, &a, &p, r->azArg[1], zNow, &e) ){ sendErr(r, &e); return; }
-  req_json(r, 200, json_pack("{ss}", "state", stateNow(r, &p, r->azArg[1])));
-}
+void api_review_resume(Req *r){ stateAction(r, ACT_REVIEW, review_resume); }
 
 /* API: POST /api/v1/periods/{p}/declarations/{code}/confirm   ACTION: confirm */
-void api_review_confirm(Req *r){
-  Period p;
-  DeclErr e;
-  Actor a;
-  char zNow[21];
-  if( declare_target(r, ACT_CONFIRM, &p) ) return;
-  memset(&e, 0, sizeof e);
-  period_now(zNow);
-  req_actor(r, &a);
-  if( review_confirm(r->db, &a, &p, r->azArg[1], zNow, &e) ){ sendErr(r, &e); return; }
-  req_json(r, 200, json_pack("{ss}", "state", stateNow(r, &p, r->azArg[1])));
-}
+void api_review_confirm(Req *r){ stateAction(r, ACT_CONFIRM, review_confirm); }
 
 /* Resolve /{p}/regions/{region}: guard eAct on the region; -1 when a
 ** response was sent. */
