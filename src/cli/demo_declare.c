@@ -264,7 +264,7 @@ static json_t *drawStaff(Demo *p, int nInsured, int nDisabled){
 ** time that would otherwise sit on the declarations' critical path. The
 ** store is content-addressed and written by rename, so the two threads
 ** need no handshake: when the main thread attaches an office's document
-** before the writer got to it, document_put writes it there and then and
+** before the writer got to it, document_write_bytes writes it there and then and
 ** the writer later finds it present.
 */
 typedef struct DocWriter {
@@ -286,7 +286,7 @@ static void *docWriter(void *pArg){
     char *zPdf;
     if( !w->aOff[i].bPart ) continue;
     zPdf = makePdf(w->aOff[i].zCode, zPdfWhat, &n);
-    (void)document_put(w->zDir, zPdf, n, zSha);   /* the main thread reports failures */
+    (void)document_write_bytes(w->zDir, zPdf, n, zSha);   /* the main thread reports failures */
     free(zPdf);
   }
   return 0;

@@ -288,7 +288,7 @@ fail:
   return -1;
 }
 
-int document_put(const char *zDir, const void *pData, size_t nData, char zShaOut[65]){
+int document_write_bytes(const char *zDir, const void *pData, size_t nData, char zShaOut[65]){
   static unsigned nPut = 0;            /* unique temporary names per process */
   unsigned char aHash[crypto_hash_sha256_BYTES];
   const char *z = pData;
@@ -337,7 +337,7 @@ int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
              "حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد.");
     return -1;
   }
-  bWrote = document_put(zDir, pData, nData, zShaOut);
+  bWrote = document_write_bytes(zDir, pData, nData, zShaOut);
   if( bWrote<0 ){
     decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
     return -1;

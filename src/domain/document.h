@@ -58,10 +58,10 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
 ** documents on a second thread). Returns 1 when it wrote the file, 0 when
 ** it was there, -1 on a disk error or when nData > DOC_MAX_BYTES.
 */
-int document_put(const char *zDir, const void *pData, size_t nData, char zShaOut[65]);
+int document_write_bytes(const char *zDir, const void *pData, size_t nData, char zShaOut[65]);
 
 /* The same from bytes in memory (the demo generator, tests): puts the
-** bytes into the store (document_put) and adopts them. zShaOut[65] gets
+** bytes into the store (document_write_bytes) and adopts them. zShaOut[65] gets
 ** the hash. A file it wrote is removed again when the attachment is
 ** refused and no other document row names it. */
 int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
