@@ -338,7 +338,7 @@ int cmd_demo(int argc, char **argv){
   d.actor.zUser = "demo";
   d.actor.zAddr = "";
   zRegions = cli_data_path("regions.csv");
-  if( geo_load(d.db, zRegions, stderr)<0 ) rc = 1;
+  if( geo_load(d.db, &d.actor, zRegions, stderr)<0 ) rc = 1;
   free(zRegions);
   listLoad(&d.male, "demo/names.csv", 1, "male");
   listLoad(&d.female, "demo/names.csv", 1, "female");

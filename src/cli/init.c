@@ -45,6 +45,7 @@ int cmd_init(int argc, char **argv){
   const char *zDir;
   char *zErr = 0, *zPath;
   sqlite3 *db;
+  Actor a;
   int n, v0;
   if( cli_no_more_options(argc, argv) ) return 2;
   zDir = db_dir(zData);
@@ -56,7 +57,8 @@ int cmd_init(int argc, char **argv){
   }
   v0 = db_user_version(db);
   zPath = zRegions ? xstrdup(zRegions) : cli_data_path("regions.csv");
-  n = geo_load(db, zPath, stderr);
+  cli_actor(&a);
+  n = geo_load(db, &a, zPath, stderr);
   if( n<0 ){
     fprintf(stderr, "pishkhan init: %s: not loaded; nothing changed in the region map\n", zPath);
     free(zPath);

@@ -1,6 +1,7 @@
 /*
 ** geo.c — load the region map and look provinces up by name.
 */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,11 +18,11 @@ static const char *const azGeoCol[] = {
 };
 #define GEO_NCOL 8
 
-int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
+int geo_load(sqlite3 *db, const Actor *pActor, const char *zFile, FILE *pErr){
   FILE *pIn = fopen(zFile, "rb");
   CsvReader *pCsv;
   sqlite3_stmt *pReg, *pProv;
-  int nBad = 0, nProv = 0, rc, i;
+  int nBad = 0, nProv = 0, nChanged = 0, rc, i;
   if( pIn==0 ){
     fprintf(pErr, "%s: cannot open\n", zFile);
     return -1;
@@ -40,13 +41,17 @@ int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
   db_begin(db);
   pReg = db_prepare(db,
     "INSERT INTO region(code,name_fa,name_en) VALUES(?1,?2,?3)"
-    " ON CONFLICT(code) DO UPDATE SET name_fa=excluded.name_fa, name_en=excluded.name_en");
+    " ON CONFLICT(code) DO UPDATE SET name_fa=excluded.name_fa, name_en=excluded.name_en"
+    " WHERE name_fa IS NOT excluded.name_fa OR name_en IS NOT excluded.name_en");
   pProv = db_prepare(db,
     "INSERT INTO province(code,region_code,name_fa,name_en,population,rural_share)"
     " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(code) DO UPDATE SET"
     " region_code=excluded.region_code, name_fa=excluded.name_fa,"
     " name_en=excluded.name_en, population=excluded.population,"
-    " rural_share=excluded.rural_share");
+    " rural_share=excluded.rural_share"
+    " WHERE region_code IS NOT excluded.region_code OR name_fa IS NOT excluded.name_fa"
+    " OR name_en IS NOT excluded.name_en OR population IS NOT excluded.population"
+    " OR rural_share IS NOT excluded.rural_share");
   while( (rc = csv_next(pCsv))!=0 ){
     char *az[GEO_NCOL];
     double rShare = 0;
@@ -82,6 +87,7 @@ int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
       sqlite3_bind_text(pReg, 2, az[1], -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(pReg, 3, az[2], -1, SQLITE_TRANSIENT);
       sqlite3_step(pReg);
+      nChanged += sqlite3_changes(db);
       sqlite3_reset(pReg);
       sqlite3_bind_text(pProv, 1, az[3], -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(pProv, 2, az[0], -1, SQLITE_TRANSIENT);
@@ -92,6 +98,8 @@ int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
       if( sqlite3_step(pProv)!=SQLITE_DONE ){
         fprintf(pErr, "%s:%ld:4: %s\n", zFile, csv_line(pCsv), sqlite3_errmsg(db));
         bad = 1;
+      }else{
+        nChanged += sqlite3_changes(db);
       }
       sqlite3_reset(pProv);
       nProv++;
@@ -103,6 +111,19 @@ int geo_load(sqlite3 *db, const char *zFile, FILE *pErr){
   db_finalize(pProv);
   csv_close(pCsv);
   fclose(pIn);
+  if( nBad==0 && nChanged>0 ){
+    /* one entry for the load: what changed is the file's content */
+    const char *zBase = strrchr(zFile, '/');
+    json_t *pAfter = json_pack("{ss si si}", "file", zBase ? zBase+1 : zFile,
+                               "provinces", nProv, "rows_changed", nChanged);
+    char *zAfter = pAfter ? json_dumps(pAfter, JSON_COMPACT|JSON_SORT_KEYS) : 0;
+    json_decref(pAfter);
+    if( audit_log(db, pActor, "geo.load", "regions", 0, 0, zAfter)!=SQLITE_OK ){
+      fprintf(pErr, "%s: %s\n", zFile, sqlite3_errmsg(db));
+      nBad++;
+    }
+    free(zAfter);
+  }
   if( nBad ){
     db_rollback(db);
     return -1;
