@@ -171,21 +171,25 @@ test('wrong password and unknown user: the same 401, about the same time; disabl
 });
 
 test('session expiry: idle and absolute', async (t) => {
+  // Idle 3 s, absolute 8 s: room for slow Argon2id logins on a loaded machine.
   const dir = fixture(t);
-  const srv = await startServer(dir, [], { env: { PISHKHAN_SESSION_IDLE: '2', PISHKHAN_SESSION_MAX: '4' } });
+  const srv = await startServer(dir, [], { env: { PISHKHAN_SESSION_IDLE: '3', PISHKHAN_SESSION_MAX: '8' } });
   t.after(() => srv.stop());
   const busy = (await login(srv.url, 'off')).client;
+  const tBusy = Date.now();             // the session is at least this old from here
   const idle = (await login(srv.url, 'admin')).client;
-  for (let i = 0; i < 3; i++) {
+  const tIdle = Date.now();
+  for (let i = 0; i < 4; i++) {
     await sleep(1000);
     assert.equal((await busy.get('/api/v1/me')).status, 200, `busy session after ${i + 1} s`);
   }
-  // idle has not been used for 3 s > 2 s.
+  // idle has not been used for 4 s > 3 s.
+  assert.ok(Date.now() - tIdle > 3000);
   const r = await idle.get('/api/v1/me');
   assert.equal(r.status, 401);
   assert.match(r.headers.getSetCookie().join('\n'), /pk_session=;.*Max-Age=0/);
-  // busy was used every second but is older than 4 s now.
-  await sleep(2200);
+  // busy was used every second but is older than 8 s now.
+  await sleep(Math.max(0, 8600 - (Date.now() - tBusy)));
   assert.equal((await busy.get('/api/v1/me')).status, 401);
 });
 
