@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pk, freshData, startServer, get, SAMPLE, addUser, login } from './lib.mjs';
 
@@ -18,6 +20,22 @@ function sql(q) {
 }
 
 const NOW = '2020-10-01T08:00:00Z';
+
+// The state of a period, as `pishkhan period list` prints it.
+function periodState(code) {
+  const r = pk(['period', 'list', '--data', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const line = r.stdout.split('\n').find((l) => l.startsWith(code + '\t'));
+  return line && line.split('\t')[1];
+}
+
+// A 1x1 PNG, a minimal PDF, an HTML page (not a document type).
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const HTML = Buffer.from('<!doctype html><html><head><title>x</title></head><body><p>x</p></body></html>\n');
+const sha = (b) => createHash('sha256').update(b).digest('hex');
 
 // U-1001 and U-1002 and R-2001 finalised; U-1003 submitted only (a
 // non-participant); U-1004 suspended and R-2003 revoked in the registry.
@@ -240,6 +258,132 @@ test('the objection window closes after the scheme\'s number of days', async () 
     if (old === undefined) delete process.env.PISHKHAN_NOW; else process.env.PISHKHAN_NOW = old;
     await late.stop();
   }
+});
+
+// Every file under DATA/docs and DATA/tmp.
+function storedFiles() {
+  const out = [];
+  const walk = (d) => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      if (f.isDirectory()) walk(path.join(d, f.name)); else out.push(path.join(d, f.name));
+    }
+  };
+  walk(path.join(dir, 'docs'));
+  walk(path.join(dir, 'tmp'));
+  return out.sort();
+}
+
+// POST an objection as multipart: fields [[name, value]..], files [[bytes, name]..].
+async function fileObjection(c, url, fields, files, { api = false } = {}) {
+  const fd = new FormData();
+  if (!api) fd.append('csrf', c.csrf);
+  for (const [k, v] of fields) fd.append(k, v);
+  for (const [bytes, name] of files) fd.append('file', new Blob([bytes]), name);
+  const headers = { cookie: c.cookie };
+  if (api) headers['x-csrf-token'] = c.csrf;
+  return get(c.url + url, { method: 'POST', headers, body: fd });
+}
+
+test('objections with new documents: all or nothing, stored by content, seen only by those who may', async () => {
+  addUser(dir, 'off3', 'office', ['--office', 'U-1001']);
+  const c = (await login(srv.url, 'off3')).client;
+  const FIELDS = [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'نقشهٔ تازه و سند اجاره پیوست است.']];
+  let r = await c.get('/offices/U-1001/result?period=1399-1');
+  assert.match(r.text, /enctype="multipart\/form-data"/);
+  assert.match(r.text, /type="file" name="file" multiple/);
+  const before = storedFiles();
+  const nDocs = sql('SELECT count(*) FROM document');
+
+  // A file that is not PDF/JPEG/PNG (named .pdf) among good ones: nothing is filed or kept.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PNG, 'plan.png'], [HTML, 'lease.pdf']]);
+  assert.equal(r.status, 415, r.text);
+  assert.match(r.text, /پروندهٔ «lease\.pdf»: محتوای پرونده PDF، JPEG یا PNG نیست \(text\/html\)/);
+  assert.match(r.text, /نقشهٔ تازه و سند اجاره پیوست است\./);          // the form keeps the text
+  assert.match(r.text, /value="floor_area" checked/);
+  assert.equal(sql("SELECT count(*) FROM objection WHERE office_code='U-1001'"), '0');
+  assert.equal(sql('SELECT count(*) FROM document'), nDocs);
+  assert.deepEqual(storedFiles(), before);
+
+  // Larger than 5 MB: 413, the file named, nothing kept.
+  const big = Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]);
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PDF, 'ok.pdf'], [big, 'scan.pdf']]);
+  assert.equal(r.status, 413, r.text);
+  assert.match(r.text, /پروندهٔ «scan\.pdf»: حجم پرونده بیش از ۵ مگابایت است/);
+  assert.equal(sql("SELECT count(*) FROM objection WHERE office_code='U-1001'"), '0');
+  assert.deepEqual(storedFiles(), before);
+
+  // A refusal that is not about a file (no indicator) keeps no file either.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS.filter(([k]) => k !== 'indicator'), [[PNG, 'plan.png']]);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(storedFiles(), before);
+
+  // Two good files, and an empty file input (no file chosen) that is ignored.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PNG, 'نقشه.png'], [PDF, 'lease.pdf'], [Buffer.alloc(0), '']]);
+  assert.equal(r.status, 303, r.text);
+  const id = sql("SELECT id FROM objection WHERE office_code='U-1001'");
+  assert.equal(sql(`SELECT group_concat(od.name||':'||d.mime, ',') FROM objection_document od JOIN document d ON d.sha256=od.sha256 WHERE objection_id=${id} ORDER BY od.rowid`),
+               'نقشه.png:image/png,lease.pdf:application/pdf');
+  // Content-addressed under DATA/docs, and nothing left in DATA/tmp.
+  assert.ok(existsSync(path.join(dir, 'docs', sha(PNG).slice(0, 2), sha(PNG).slice(2))));
+  assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
+  const audit = JSON.parse(sql(`SELECT after FROM audit WHERE action='objection.file' AND object='objection:${id}'`));
+  assert.deepEqual(audit.uploaded.map((u) => [u.name, u.sha256, u.type]),
+                   [['نقشه.png', sha(PNG), 'image/png'], ['lease.pdf', sha(PDF), 'application/pdf']]);
+
+  // The office sees and downloads them.
+  const DOC = `/offices/U-1001/objections/${id}/documents/${sha(PNG)}`;
+  r = await c.get('/offices/U-1001/result?period=1399-1');
+  assert.ok(r.text.includes(`href="${DOC}"`), 'the office result page links the document');
+  const dl = await fetch(srv.url + DOC, { headers: { cookie: c.cookie } });
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'image/png');
+  assert.match(dl.headers.get('content-disposition'), /^attachment/);
+  assert.deepEqual(Buffer.from(await dl.arrayBuffer()), PNG);
+  r = await c.get('/api/v1/offices/U-1001/result?period=1399-1');
+  assert.deepEqual(r.json.objections[0].documents.map((d) => d.name), ['نقشه.png', 'lease.pdf']);
+  assert.equal((await c.get(`/api/v1/offices/U-1001/objections/${id}/documents/${sha(PDF)}`)).status, 200);
+
+  // The independent HQ reviewer sees them on the objection and downloads them.
+  const hq = (await login(srv.url, 'hqr2')).client;
+  r = await hq.get(`/objections/${id}`);
+  assert.ok(r.text.includes(`href="${DOC}"`));
+  assert.match(r.text, /نقشه\.png/);
+  assert.equal((await hq.get(DOC)).status, 200);
+
+  // Another office: 403 under this office's URL, 404 under its own.
+  const other = (await login(srv.url, 'off1')).client;
+  assert.equal((await other.get(DOC)).status, 403);
+  assert.equal((await other.get(`/offices/U-1002/objections/${id}/documents/${sha(PNG)}`)).status, 404);
+  assert.equal((await other.get(`/api/v1/offices/U-1001/objections/${id}/documents/${sha(PNG)}`)).status, 403);
+  // Nobody logged in: 401 (API) or the login page.
+  assert.equal((await get(srv.url + `/api/v1/offices/U-1001/objections/${id}/documents/${sha(PNG)}`)).status, 401);
+  // A document of no objection, or of another objection: 404.
+  assert.equal((await c.get(`/offices/U-1001/objections/${id}/documents/${sha(HTML)}`)).status, 404);
+  assert.equal((await c.get(`/offices/U-1001/objections/999/documents/${sha(PNG)}`)).status, 404);
+
+  // Attaching a document of the declaration keeps working, alongside a new file (API, multipart).
+  assert.equal((await hq.post(`/objections/${id}/decide`, { decision: 'reject', reason: 'نقشه با سند ثبتی نمی‌خواند.' })).status, 303);
+  sql(`INSERT INTO document(sha256,mime,size,created_at) VALUES('${sha(PDF)}','application/pdf',${PDF.length},'${NOW}') ON CONFLICT DO NOTHING;
+       INSERT INTO declaration_document(declaration_id,indicator,sha256,name,uploaded_at) VALUES(1,'floor_area','${sha(PDF)}','اجاره‌نامه.pdf','${NOW}');`);
+  r = await fileObjection(c, '/api/v1/offices/U-1001/objections',
+    [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'دوباره'], ['document', sha(PDF)]], [[HTML, 'x.pdf']], { api: true });
+  assert.equal(r.status, 415, r.text);
+  assert.equal(r.json.field, 'file');
+  assert.match(r.json.error, /file "x\.pdf": the content is text\/html/);
+  r = await fileObjection(c, '/api/v1/offices/U-1001/objections',
+    [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'دوباره'], ['document', sha(PDF)]], [[PNG, 'plan2.png']], { api: true });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.documents.map((d) => [d.name, d.type]), [['اجاره‌نامه.pdf', 'application/pdf'], ['plan2.png', 'image/png']]);
+  // JSON without files still works (one pending at a time: refused here).
+  r = await get(srv.url + '/api/v1/offices/U-1001/objections', { method: 'POST',
+    headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ period: '1399-1', indicators: ['floor_area'], text: 'x' }) });
+  assert.equal(r.status, 422);
+  assert.match(r.json.error, /pending/);
+  const id2 = sql("SELECT max(id) FROM objection");
+  assert.equal(sql(`SELECT count(*) FROM objection_document WHERE objection_id=${id2}`), '2');
+  assert.equal((await hq.post(`/objections/${id2}/decide`, { decision: 'reject', reason: 'تکراری' })).status, 303);
 });
 
 test('what-if: counts by type and region, changed offices, nothing stored', async () => {
