@@ -238,6 +238,10 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     *pzErr = xsprintf("no period %s", zPeriod);
     return -1;
   }
+  if( per.state==PS_CLOSED ){
+    *pzErr = xsprintf("period %s is closed: its results no longer change", zPeriod);
+    return -1;
+  }
   if( period_scheme(db, &per, &sch, pzErr) ) return -1;
   if( snapshot_load(db, zPeriod, &sch, &snap, pzErr) ){
     scheme_clear(&sch);
@@ -261,6 +265,10 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     iVersion = sqlite3_column_int(q, 0);
     db_finalize(q);
     id = storeSet(db, pActor, per.id, iVersion, 0, &snap, &sch, &rs, 0, 0, "", zNow, pInfo);
+    /* A reviewing period is ranked once a result set is stored. */
+    if( id>0 && period_move(db, pActor, zPeriod, 1u<<PS_REVIEWING, PS_RANKED, "result.rank")<0 ){
+      id = -1;
+    }
     if( id<0 ){
       *pzErr = xsprintf("store error: %s", sqlite3_errmsg(db));
       db_rollback(db);
@@ -279,6 +287,7 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
 int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
                    ResultSetInfo *pInfo, char **pzErr){
   ResultSetInfo cur;
+  Period per;
   char zNow[21];
   sqlite3_stmt *q;
   int rc;
@@ -289,6 +298,21 @@ int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   }
   if( db_begin(db)!=SQLITE_OK ){
     *pzErr = xsprintf("database busy: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  /* Only results made after the declarations closed are published: the
+  ** period is ranked (or published already, for a newer version). */
+  memset(&per, 0, sizeof per);
+  if( period_load(db, zPeriod, &per)==0 && per.state==PS_CLOSED ){
+    db_rollback(db);
+    *pzErr = xsprintf("period %s is closed: its results no longer change", zPeriod);
+    return -1;
+  }
+  if( per.state!=PS_RANKED && per.state!=PS_PUBLISHED ){
+    db_rollback(db);
+    *pzErr = xsprintf("period %s is %s: results are published once it is ranked (advance it to"
+                      " reviewing when the declarations are done, then rank it)", zPeriod,
+                      period_state_code(per.state));
     return -1;
   }
   if( result_set_latest(db, zPeriod, 0, &cur) ){
@@ -319,6 +343,11 @@ int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
          ? SQLITE_DONE : SQLITE_ERROR;
     free(zObj);
     free(zAfter);
+  }
+  /* Publishing makes a ranked period published, in the same transaction. */
+  if( rc==SQLITE_DONE
+   && period_move(db, pActor, zPeriod, 1u<<PS_RANKED, PS_PUBLISHED, "result.publish")<0 ){
+    rc = SQLITE_ERROR;
   }
   if( rc!=SQLITE_DONE || db_commit(db)!=SQLITE_OK ){
     *pzErr = xsprintf("store error: %s", sqlite3_errmsg(db));

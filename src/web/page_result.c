@@ -236,7 +236,7 @@ static const char *okMessage(const char *z){
   if( strcmp(z, "filed")==0 ) return "اعتراض ثبت شد و به ستاد فرستاده شد.";
   if( strcmp(z, "decided")==0 ) return "تصمیم دربارهٔ اعتراض ثبت شد.";
   if( strcmp(z, "ranked")==0 ) return "رتبه‌بندی انجام شد و نتیجه به صورت پیش‌نویس ذخیره شد.";
-  if( strcmp(z, "published")==0 ) return "نتیجه منتشر شد.";
+  if( strcmp(z, "published")==0 ) return "نتیجه منتشر شد و دوره «منتشرشده» شد.";
   return 0;
 }
 
@@ -757,6 +757,21 @@ void page_objection_decide(Req *r){
 
 /* ---- HQ: result sets ----------------------------------------------------- */
 
+/* Why the latest draft of period p may not be published now (Persian), or
+** NULL: only a ranked period (or a published one, for a newer version). */
+static const char *publishBlocked(const Period *p){
+  switch( p->state ){
+    case PS_RANKED: case PS_PUBLISHED: return 0;
+    case PS_CLOSED: return "دوره بسته است؛ نتیجهٔ آن دیگر تغییر نمی‌کند.";
+    case PS_REVIEWING:
+      return "پیش‌نویس پیش از پایان خوداظهاری ساخته شده است؛ برای انتشار، دوباره رتبه‌بندی کنید"
+             " (دوره «رتبه‌بندی‌شده» می‌شود).";
+    default:
+      return "نتیجه تنها پس از پایان خوداظهاری منتشر می‌شود: دوره را در صفحهٔ دوره به «بررسی» ببرید"
+             " و سپس رتبه‌بندی کنید.";
+  }
+}
+
 static void resultsPage(Req *r, const char *zErr){
   Period *aP;
   int nP, i, k;
@@ -774,16 +789,24 @@ static void resultsPage(Req *r, const char *zErr){
     ResultSetInfo *aS;
     int nS;
     result_set_list(r->db, aP[i].zCode, &aS, &nS);
-    html(r, "<h2>دورهٔ <span class=\"num\" dir=\"ltr\">%s</span></h2>", aP[i].zCode);
-    html(r, "<div class=\"grid\"><form method=\"post\" action=\"/admin/results/%s/rank\">"
-            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-            "<button type=\"submit\">رتبه‌بندی (پیش‌نویس تازه)</button></form>",
-         url_q(r, aP[i].zCode), r->pWho->zCsrf);
-    if( nS>0 && !aS[0].bPublished ){
+    html(r, "<h2>دورهٔ <span class=\"num\" dir=\"ltr\">%s</span> — "
+            "<a href=\"/admin/periods/%s\" class=\"state\" data-state=\"%s\">%s</a></h2>",
+         aP[i].zCode, url_q(r, aP[i].zCode), period_state_code(aP[i].state),
+         period_state_label(aP[i].state));
+    html(r, "<div class=\"grid\">");
+    if( aP[i].state<PS_CLOSED ){
+      html(r, "<form method=\"post\" action=\"/admin/results/%s/rank\">"
+              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+              "<button type=\"submit\">رتبه‌بندی (پیش‌نویس تازه)</button></form>",
+           url_q(r, aP[i].zCode), r->pWho->zCsrf);
+    }
+    if( nS>0 && !aS[0].bPublished && publishBlocked(&aP[i])==0 ){
       html(r, "<form method=\"post\" action=\"/admin/results/%s/publish\">"
               "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
               "<button class=\"btn primary\" type=\"submit\">انتشار نسخهٔ %s</button></form>",
            url_q(r, aP[i].zCode), r->pWho->zCsrf, fa_int(r, aS[0].iVersion));
+    }else if( nS>0 && !aS[0].bPublished ){
+      html(r, "<p class=\"note\">%s</p>", publishBlocked(&aP[i]));
     }
     html(r, "</div>");
     if( nS>0 ){
@@ -823,6 +846,7 @@ void page_results(Req *r){
 /* PAGE: POST /admin/results/{period}/rank   ROLE: admin */
 void page_results_rank(Req *r){
   ResultSetInfo info;
+  Period per;
   char *zErr = 0;
   Actor a;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
@@ -831,6 +855,11 @@ void page_results_rank(Req *r){
     return;
   }
   req_actor(r, &a);
+  if( period_load(r->db, r->azArg[0], &per)==0 && per.state==PS_CLOSED ){
+    r->status = 409;
+    resultsPage(r, "رتبه‌بندی انجام نشد: دوره بسته است؛ نتیجهٔ آن دیگر تغییر نمی‌کند.");
+    return;
+  }
   if( result_rank(r->db, &a, r->azArg[0], &info, &zErr) ){
     r->status = 409;
     resultsPage(r, req_printf(r, "رتبه‌بندی انجام نشد: %s", zErr ? zErr : ""));
@@ -843,6 +872,7 @@ void page_results_rank(Req *r){
 /* PAGE: POST /admin/results/{period}/publish   ROLE: admin */
 void page_results_publish(Req *r){
   ResultSetInfo info;
+  Period per;
   char *zErr = 0;
   Actor a;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
@@ -851,7 +881,10 @@ void page_results_publish(Req *r){
     return;
   }
   req_actor(r, &a);
-  if( result_publish(r->db, &a, r->azArg[0], &info, &zErr) ){
+  if( period_load(r->db, r->azArg[0], &per)==0 && publishBlocked(&per) ){
+    r->status = 409;
+    resultsPage(r, publishBlocked(&per));
+  }else if( result_publish(r->db, &a, r->azArg[0], &info, &zErr) ){
     r->status = 409;
     resultsPage(r, "پیش‌نویس تازه‌ای برای انتشار نیست؛ نخست رتبه‌بندی کنید.");
   }else{

@@ -70,6 +70,12 @@ before(async () => {
           '--declare-to', '1399/05/30', '--review-to', '1399/06/20']);
   assert.equal(r.status, 0, r.stderr);
   sql(SETUP);
+  // Declarations done and reviewed: the period is reviewing.
+  for (const want of ['declaring', 'reviewing']) {
+    r = pk(['period', 'advance', '1399-1', '--data', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), want);
+  }
 });
 after(async () => { if (srv) await srv.stop(); });
 
@@ -83,6 +89,8 @@ test('rank stores a draft and prints its summary; publish; verify MATCH', () => 
   assert.equal(n, 9);
   assert.equal(r1 + r2 + r3 + un, n);          // every office in exactly one column
   assert.equal(un, 2);                          // U-1004 suspended, R-2003 revoked
+  // A stored draft makes the reviewing period ranked.
+  assert.equal(periodState('1399-1'), 'ranked');
   // Nothing is published yet: --verify has nothing to check.
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--verify']);
   assert.equal(r.status, 1);
@@ -101,6 +109,10 @@ test('rank stores a draft and prints its summary; publish; verify MATCH', () => 
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--publish']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^published result set 1: inputs [0-9a-f]{64}, 9 offices/);
+  // ... and publishing makes it published, with its audit entry.
+  assert.equal(periodState('1399-1'), 'published');
+  assert.deepEqual(sql("SELECT json_extract(before,'$.state')||'>'||json_extract(after,'$.state')||':'||json_extract(after,'$.cause') FROM audit WHERE action='period.advance' AND object='1399-1' ORDER BY id DESC LIMIT 2").split('\n'),
+                   ['ranked>published:result.publish', 'reviewing>ranked:result.rank']);
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--verify']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stdout, 'MATCH\n');
@@ -427,6 +439,7 @@ test('HQ can rank and publish from the results page', async () => {
   assert.match(r.text, /1399-1/);
   r = await a.post('/admin/results/1399-1/rank', {});
   assert.equal(r.status, 303);
+  assert.equal(periodState('1399-1'), 'published');   // a newer draft: the period stays published
   const v = sql("SELECT max(version) FROM result_set");
   assert.equal(sql(`SELECT state FROM result_set WHERE version=${v}`), 'draft');
   // The office sees the draft (factual-accuracy window) before publication.
@@ -439,4 +452,66 @@ test('HQ can rank and publish from the results page', async () => {
   r = await a.post('/admin/results/1399-1/publish', {});
   assert.equal(r.status, 409);
   assert.equal(pk(['rank', '--data', dir, '--period', '1399-1', '--verify']).status, 0);
+});
+
+test('period states follow the results: ranked by a stored set, published by publication', async () => {
+  const adv = (code) => pk(['period', 'advance', code, '--data', dir]);
+  // A dry run while offices still declare: stored, but the period stays and cannot publish.
+  let r = pk(['period', 'create', '1400-2', '--data', dir, '--declare-from', '1400/08/01',
+              '--declare-to', '1400/08/30', '--review-to', '1400/09/20']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(adv('1400-2').stdout.trim(), 'declaring');
+  assert.equal(pk(['rank', '--data', dir, '--period', '1400-2']).status, 0);
+  assert.equal(periodState('1400-2'), 'declaring');
+  r = pk(['rank', '--data', dir, '--period', '1400-2', '--publish']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /period 1400-2 is declaring: results are published once it is ranked/);
+  const a = (await login(srv.url, 'hqa')).client;
+  r = await a.get('/admin/results');
+  assert.match(r.text, /نتیجه تنها پس از پایان خوداظهاری منتشر می‌شود/);
+  assert.doesNotMatch(r.text, /action="\/admin\/results\/1400-2\/publish"/);
+  r = await a.post('/admin/results/1400-2/publish', {});
+  assert.equal(r.status, 409);
+  assert.equal(sql("SELECT count(*) FROM result_set s JOIN period p ON p.id=s.period_id WHERE p.code='1400-2' AND s.state='published'"), '0');
+
+  // The whole way by hand and by the results, on a fresh period.
+  r = pk(['period', 'create', '1400-1', '--data', dir, '--declare-from', '1400/02/01',
+          '--declare-to', '1400/02/30', '--review-to', '1400/03/20']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(adv('1400-1').stdout.trim(), 'declaring');
+  assert.equal(adv('1400-1').stdout.trim(), 'reviewing');
+  r = adv('1400-1');                                  // not ranked by hand without a result set
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no result set: rank it/);
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /id="advance-blocked"/);
+  assert.doesNotMatch(r.text, /action="\/admin\/periods\/1400-1\/advance"/);
+  r = await a.post('/admin/periods/1400-1/advance', {});
+  assert.equal(r.status, 409);
+  assert.match(r.text, /دوره به وضعیت بعدی نرفت: این دوره هنوز نتیجه‌ای ندارد/);
+  // HQ ranks on the page: the period is ranked.
+  assert.equal((await a.post('/admin/results/1400-1/rank', {})).status, 303);
+  assert.equal(periodState('1400-1'), 'ranked');
+  r = adv('1400-1');                                  // not published by hand either
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /nothing is published: publish its result set/);
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /رتبه‌بندی‌شده/);
+  // HQ publishes on the page: the period is published, in the same transaction.
+  r = await a.post('/admin/results/1400-1/publish', {});
+  assert.equal(r.status, 303);
+  assert.equal(periodState('1400-1'), 'published');
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /منتشرشده/);
+  assert.match(r.text, /action="\/admin\/periods\/1400-1\/advance"/);
+  assert.equal(JSON.parse(sql("SELECT after FROM audit WHERE action='period.advance' AND object='1400-1' ORDER BY id DESC LIMIT 1")).cause,
+               'result.publish');
+  // Closing ends it: no more ranking or publishing.
+  assert.equal(adv('1400-1').stdout.trim(), 'closed');
+  r = pk(['rank', '--data', dir, '--period', '1400-1']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /closed/);
+  assert.equal((await a.post('/admin/results/1400-1/rank', {})).status, 409);
+  assert.equal(adv('1400-1').status, 1);
+  assert.equal(pk(['audit', 'verify', '--data', dir]).status, 0);
 });
