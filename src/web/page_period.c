@@ -144,11 +144,11 @@ static void periodPage(Req *r, const Period *p, const char *zErr, const char *zE
           "<dt>پایان بررسی</dt><dd>%s</dd>"
           "<dt>دفتر بدون تغییر</dt><dd>%s</dd>"
           "<dt>طرح امتیازدهی</dt><dd><a href=\"/periods/%s/scheme\">جدول امتیازها</a> — "
-          "<span class=\"num\" dir=\"ltr\">sha256 %s</span>%s</dd></dl></section>",
+          "<span class=\"num\" dir=\"ltr\" title=\"%s\">sha256 %.16s…</span>%s</dd></dl></section>",
        period_state_label(p->state), fa_date(r, p->zDeclareFrom), fa_date(r, p->zDeclareTo),
        fa_date(r, p->zReviewTo),
        p->bDeemedConfirm ? "داده‌های دورهٔ پیشین را تأیید کرده است" : "باید ثبت‌نام و خوداظهاری کند",
-       url_q(r, p->zCode), p->zSchemeHash,
+       url_q(r, p->zCode), p->zSchemeHash, p->zSchemeHash,
        p->zFrozenAt[0] ? "؛ قفل شده از آغاز دوره" : "؛ تا آغاز دوره تغییرپذیر");
   /* declarations by state */
   html(r, "<h2>خوداظهاری‌ها</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"خوداظهاری‌ها\">"
