@@ -325,6 +325,12 @@ test('objections with new documents: all or nothing, stored by content, seen onl
   assert.equal(sql("SELECT count(*) FROM objection WHERE office_code='U-1001'"), '0');
   assert.deepEqual(storedFiles(), before);
 
+  // At most 8 files with one objection.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, Array.from({ length: 9 }, (_, i) => [PNG, `p${i}.png`]));
+  assert.equal(r.status, 413, r.text);
+  assert.match(r.text, /حداکثر ۸ پرونده/);
+  assert.deepEqual(storedFiles(), before);
+
   // A refusal that is not about a file (no indicator) keeps no file either.
   r = await fileObjection(c, '/offices/U-1001/objections', FIELDS.filter(([k]) => k !== 'indicator'), [[PNG, 'plan.png']]);
   assert.equal(r.status, 422, r.text);
