@@ -2,7 +2,9 @@
 ** rank.c — `pishkhan rank --period P [--publish | --verify]`.
 **
 **   rank --period P             score and rank P, store a draft result set
-**   rank --period P --publish   publish the latest draft of P
+**                               (a reviewing period becomes ranked)
+**   rank --period P --publish   publish the latest draft of P (a ranked
+**                               period becomes published)
 **   rank --period P --verify    recompute the latest published set of P from
 **                               its stored inputs: MATCH (exit 0) or the first
 **                               office that differs (exit 1)
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/period.h"
 #include "domain/result.h"
 #include "store/db.h"
 
@@ -60,6 +63,13 @@ int cmd_rank(int argc, char **argv){
   }else{
     rc = result_rank(db, &a, zPeriod, &info, &zErr);
     if( rc==0 ) printSet("result set", &info);
+  }
+  if( rc==0 ){
+    /* the period's state follows its results (docs/ranking.md) */
+    Period per;
+    if( period_load(db, zPeriod, &per)==0 ){
+      printf("period %s: %s\n", per.zCode, period_state_code(per.state));
+    }
   }
   if( rc ) fprintf(stderr, "pishkhan rank: %s\n", zErr ? zErr : "error");
   free(zErr);

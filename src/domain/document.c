@@ -155,14 +155,103 @@ static int checkTarget(sqlite3 *db, const Period *p, const Scheme *pScheme,
   return bOk ? 0 : -1;
 }
 
+int document_put(sqlite3 *db, const char *zDir, const char *zTmp, long long nSize,
+                 const char *zSha, char zMime[64], int *pbNew, DeclErr *pE){
+  char *zPath = 0, *zDirAb = 0;
+  int bTypeOk;
+  *pbNew = 0;
+  zMime[0] = 0;
+  if( nSize>DOC_MAX_BYTES ){
+    dropTmp(zTmp);
+    decl_err(pE, 413, "file", "file: larger than 5 MB; nothing was stored",
+             "حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد.");
+    return -1;
+  }
+  if( zTmp==0 ){
+    /* the bytes are in the store already: their type as first sniffed, or
+    ** sniffed now when this is their first attachment */
+    char *zM = db_text(db, "SELECT mime FROM document WHERE sha256=?1", zSha);
+    char *zStored = document_path(zDir, zSha);
+    if( zM ){
+      snprintf(zMime, 64, "%s", zM);
+      bTypeOk = 1;
+    }else{
+      bTypeOk = zStored && document_sniff(zStored, zMime, 64);
+    }
+    free(zM);
+    free(zStored);
+  }else{
+    bTypeOk = document_sniff(zTmp, zMime, 64);
+  }
+  if( !bTypeOk ){
+    dropTmp(zTmp);
+    decl_err(pE, 415, "file", "", "");
+    snprintf(pE->zEn, sizeof pE->zEn, "file: the content is %s, not PDF, JPEG or PNG; nothing was stored",
+             zMime[0] ? zMime : "unknown");
+    snprintf(pE->zFa, sizeof pE->zFa, "محتوای پرونده PDF، JPEG یا PNG نیست (%s)؛ چیزی ذخیره نشد.",
+             zMime[0] ? zMime : "نامعلوم");
+    return -1;
+  }
+  zPath = document_path(zDir, zSha);
+  zDirAb = xsprintf("%s/docs/%.2s", zDir, zSha ? zSha : "");
+  if( zPath==0 || (zTmp && (document_dirs(zDir) || mkdirOk(zDirAb))) ){
+    dropTmp(zTmp);
+    decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
+    free(zPath); free(zDirAb);
+    return -1;
+  }
+  if( zTmp==0 ){
+    /* nothing to move */
+  }else if( access(zPath, F_OK)==0 ){
+    dropTmp(zTmp);                 /* the same bytes are stored already */
+  }else{
+    if( rename(zTmp, zPath)!=0 ){
+      dropTmp(zTmp);
+      decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
+      free(zPath); free(zDirAb);
+      return -1;
+    }
+    *pbNew = 1;
+  }
+  free(zPath); free(zDirAb);
+  return 0;
+}
+
+int document_row(sqlite3 *db, const Actor *pActor, const char *zSha, const char *zMime,
+                 long long nSize, const char *zNow){
+  sqlite3_stmt *q = db_prepare(db, "INSERT OR IGNORE INTO document(sha256, mime, size,"
+                                   " created_at, created_by) VALUES(?1,?2,?3,?4,?5)");
+  int rc;
+  sqlite3_bind_text(q, 1, zSha, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, zMime, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 3, nSize);
+  sqlite3_bind_text(q, 4, zNow, -1, SQLITE_STATIC);
+  if( pActor->iUser ) sqlite3_bind_int64(q, 5, pActor->iUser);
+  rc = sqlite3_step(q);
+  db_finalize(q);
+  return rc==SQLITE_DONE ? 0 : -1;
+}
+
+void document_unstore(sqlite3 *db, const char *zDir, const char *zSha, int bNew){
+  char *zPath;
+  if( !bNew || db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zSha)>0 ) return;
+  zPath = document_path(zDir, zSha);
+  if( zPath ) unlink(zPath);
+  free(zPath);
+}
+
+char *document_clean_name(const char *zName){
+  return cleanName(zName);
+}
+
 int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
                    const Period *p, const char *zOffice, const char *zIndicator,
                    const char *zName, const char *zTmp, long long nSize,
                    const char *zSha, const char *zNow, DeclErr *pE){
   Scheme s;
-  char *zErr = 0, *zPath = 0, *zDirAb = 0, *zClean = 0, *zObj = 0, *zAfter = 0;
+  char *zErr = 0, *zClean = 0, *zObj = 0, *zAfter = 0;
   char zMime[64];
-  int bNew = 0, bTypeOk, bInTx, rc;
+  int bNew = 0, bInTx, rc;
   long long iDecl;
   sqlite3_stmt *q;
   if( nSize>DOC_MAX_BYTES ){
@@ -182,50 +271,9 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
     scheme_clear(&s);
     return -1;
   }
-  if( zTmp==0 ){
-    /* the bytes are in the store already: their type as first sniffed, or
-    ** sniffed now when this is their first attachment */
-    char *zM = db_text(db, "SELECT mime FROM document WHERE sha256=?1", zSha);
-    char *zStored = document_path(zDir, zSha);
-    if( zM ){
-      snprintf(zMime, sizeof zMime, "%s", zM);
-      bTypeOk = 1;
-    }else{
-      bTypeOk = zStored && document_sniff(zStored, zMime, sizeof zMime);
-    }
-    free(zM);
-    free(zStored);
-  }else{
-    bTypeOk = document_sniff(zTmp, zMime, sizeof zMime);
-  }
-  if( !bTypeOk ){
-    dropTmp(zTmp);
+  if( document_put(db, zDir, zTmp, nSize, zSha, zMime, &bNew, pE) ){
     scheme_clear(&s);
-    decl_err(pE, 415, "file", "", "");
-    snprintf(pE->zEn, sizeof pE->zEn, "file: the content is %s, not PDF, JPEG or PNG; nothing was stored",
-             zMime[0] ? zMime : "unknown");
-    snprintf(pE->zFa, sizeof pE->zFa, "محتوای پرونده PDF، JPEG یا PNG نیست (%s)؛ چیزی ذخیره نشد.",
-             zMime[0] ? zMime : "نامعلوم");
     return -1;
-  }
-  zPath = document_path(zDir, zSha);
-  zDirAb = xsprintf("%s/docs/%.2s", zDir, zSha ? zSha : "");
-  if( zPath==0 || (zTmp && (document_dirs(zDir) || mkdirOk(zDirAb))) ){
-    dropTmp(zTmp);
-    decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
-    goto fail;
-  }
-  if( zTmp==0 ){
-    /* nothing to move */
-  }else if( access(zPath, F_OK)==0 ){
-    dropTmp(zTmp);                 /* the same bytes are stored already */
-  }else{
-    if( rename(zTmp, zPath)!=0 ){
-      dropTmp(zTmp);
-      decl_err(pE, 500, "", "cannot store the document", "مدرک ذخیره نشد (خطای دیسک).");
-      goto fail;
-    }
-    bNew = 1;
   }
   zClean = cleanName(zName);
   bInTx = !sqlite3_get_autocommit(db);
@@ -238,16 +286,7 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
   }
   iDecl = declaration_ensure_row(db, pActor, p, &s, zOffice, zNow);
   if( iDecl==0 ) goto store_fail;
-  q = db_prepare(db, "INSERT OR IGNORE INTO document(sha256, mime, size, created_at, created_by)"
-                     " VALUES(?1,?2,?3,?4,?5)");
-  sqlite3_bind_text(q, 1, zSha, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, 2, zMime, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(q, 3, nSize);
-  sqlite3_bind_text(q, 4, zNow, -1, SQLITE_STATIC);
-  if( pActor->iUser ) sqlite3_bind_int64(q, 5, pActor->iUser);
-  rc = sqlite3_step(q);
-  db_finalize(q);
-  if( rc!=SQLITE_DONE ) goto store_fail;
+  if( document_row(db, pActor, zSha, zMime, nSize, zNow) ) goto store_fail;
   q = db_prepare(db, "INSERT OR IGNORE INTO declaration_document(declaration_id, indicator,"
                      " sha256, name, uploaded_at, uploaded_by) VALUES(?1,?2,?3,?4,?5,?6)");
   sqlite3_bind_int64(q, 1, iDecl);
@@ -268,7 +307,7 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
   zObj = xsprintf("%s/%s", p->zCode, zOffice);
   if( audit_log(db, pActor, "document.attach", zObj, zOffice, 0, zAfter)!=SQLITE_OK ) goto store_fail;
   if( db_commit(db)!=SQLITE_OK ) goto store_fail;
-  free(zPath); free(zDirAb); free(zClean); free(zObj); free(zAfter);
+  free(zClean); free(zObj); free(zAfter);
   scheme_clear(&s);
   return 0;
 
@@ -279,11 +318,8 @@ store_fail:
   db_rollback(db);
 fail_unlink:
   /* a file this call created and no row refers to goes again */
-  if( bNew && db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zSha)==0 ){
-    unlink(zPath);
-  }
-fail:
-  free(zPath); free(zDirAb); free(zClean); free(zObj); free(zAfter);
+  document_unstore(db, zDir, zSha, bNew);
+  free(zClean); free(zObj); free(zAfter);
   scheme_clear(&s);
   return -1;
 }
@@ -344,12 +380,7 @@ int document_store_bytes(sqlite3 *db, const char *zDir, const Actor *pActor,
   }
   rc = document_adopt(db, zDir, pActor, p, zOffice, zIndicator, zName, 0,
                       (long long)nData, zShaOut, zNow, pE);
-  if( rc && bWrote
-   && db_int(db, 0, "SELECT count(*) FROM document WHERE sha256=?1", zShaOut)==0 ){
-    char *zPath = document_path(zDir, zShaOut);
-    if( zPath ) unlink(zPath);         /* refused: nothing is kept */
-    free(zPath);
-  }
+  if( rc ) document_unstore(db, zDir, zShaOut, bWrote>0);   /* refused: nothing is kept */
   return rc;
 }
 
@@ -420,6 +451,25 @@ int document_find(sqlite3 *db, const Period *p, const char *zOffice,
     pR->nSize = sqlite3_column_int64(q, 2);
     snprintf(pR->zMime, sizeof pR->zMime, "%s", db_col_text(q, 3));
     snprintf(pR->zAt, sizeof pR->zAt, "%s", db_col_text(q, 4));
+    rc = 0;
+  }
+  db_finalize(q);
+  return rc;
+}
+
+int document_find_objection(sqlite3 *db, long long iObjection, const char *zSha, DocRef *pR){
+  sqlite3_stmt *q = db_prepare(db,
+    "SELECT od.name, d.size, d.mime FROM objection_document od"
+    " JOIN document d ON d.sha256=od.sha256 WHERE od.objection_id=?1 AND od.sha256=?2");
+  int rc = -1;
+  memset(pR, 0, sizeof *pR);
+  sqlite3_bind_int64(q, 1, iObjection);
+  sqlite3_bind_text(q, 2, zSha ? zSha : "", -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    snprintf(pR->zSha, sizeof pR->zSha, "%s", zSha);
+    pR->zName = xstrdup(db_col_text(q, 0));
+    pR->nSize = sqlite3_column_int64(q, 1);
+    snprintf(pR->zMime, sizeof pR->zMime, "%s", db_col_text(q, 2));
     rc = 0;
   }
   db_finalize(q);

@@ -1,5 +1,5 @@
 /*
-** document.h — documents attached to declaration claims.
+** document.h — documents attached to declaration claims and objections.
 **
 ** A document is stored once, content-addressed, outside any web root:
 ** DATA/docs/ab/cdef... where abcdef... is the hex SHA-256 of its bytes.
@@ -49,6 +49,36 @@ int document_adopt(sqlite3 *db, const char *zDir, const Actor *pActor,
                    const Period *p, const char *zOffice, const char *zIndicator,
                    const char *zName, const char *zTmp, long long nSize,
                    const char *zSha, const char *zNow, DeclErr *pE);
+
+/*
+** The store step of an upload, for any owner (a declaration claim, an
+** objection): check the size and the type of the temporary file zTmp
+** (nSize bytes, content hash zSha) and move it to DATA/docs. Always
+** consumes zTmp. zTmp NULL: the bytes are stored already (their type is
+** the one first sniffed). Sets zMime[64], and *pbNew when this call created
+** the stored file (see document_unstore). Returns 0, or -1 with *pE: 413
+** larger than DOC_MAX_BYTES, 415 not PDF/JPEG/PNG, 500 disk error (the
+** messages are those of document_adopt; field "file").
+*/
+int document_put(sqlite3 *db, const char *zDir, const char *zTmp, long long nSize,
+                 const char *zSha, char zMime[64], int *pbNew, DeclErr *pE);
+
+/* Insert the document row of a stored file (nothing when it is there
+** already), inside the caller's transaction. Returns 0 or -1. */
+int document_row(sqlite3 *db, const Actor *pActor, const char *zSha, const char *zMime,
+                 long long nSize, const char *zNow);
+
+/* After a refused or failed transaction: remove the stored file zSha when
+** document_put created it (bNew) and no document row refers to it. */
+void document_unstore(sqlite3 *db, const char *zDir, const char *zSha, int bNew);
+
+/* A safe display name for an uploaded file's name as sent: the last path
+** component, normalised, no control characters, at most 200 bytes (heap). */
+char *document_clean_name(const char *zName);
+
+/* Document zSha among those linked to objection iObjection. Returns 0 with
+** *pR filled (pR->zName heap; no indicator or date), or -1. */
+int document_find_objection(sqlite3 *db, long long iObjection, const char *zSha, DocRef *pR);
 
 /*
 ** Put the bytes pData[nData] into the content-addressed store under their

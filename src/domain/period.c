@@ -432,6 +432,67 @@ int period_set_scheme(sqlite3 *db, const Actor *pActor, const char *zCode,
   return 0;
 }
 
+char *period_advance_blocked(sqlite3 *db, const Period *p, const char **pzFa){
+  const char *zFa = 0;
+  char *zEn = 0;
+  if( p->state>=PS_CLOSED ){
+    zEn = xstrdup("it is closed; it has no next state");
+    zFa = "دوره بسته است و وضعیت بعدی ندارد.";
+  }else if( p->state==PS_REVIEWING
+         && db_int(db, 0, "SELECT count(*) FROM result_set s JOIN period p ON p.id=s.period_id"
+                          " WHERE p.code=?1", p->zCode)==0 ){
+    zEn = xsprintf("it has no result set: rank it (pishkhan rank --period %s, or /admin/results);"
+                   " storing the draft makes it ranked", p->zCode);
+    zFa = "این دوره هنوز نتیجه‌ای ندارد: از صفحهٔ «نتیجه‌ها» رتبه‌بندی کنید؛ با ذخیرهٔ پیش‌نویس، دوره «رتبه‌بندی‌شده» می‌شود.";
+  }else if( p->state==PS_RANKED
+         && db_int(db, 0, "SELECT count(*) FROM result_set s JOIN period p ON p.id=s.period_id"
+                          " WHERE p.code=?1 AND s.state='published'", p->zCode)==0 ){
+    zEn = xsprintf("nothing is published: publish its result set (pishkhan rank --period %s"
+                   " --publish, or /admin/results); publishing makes it published", p->zCode);
+    zFa = "نتیجهٔ این دوره هنوز منتشر نشده است: از صفحهٔ «نتیجه‌ها» منتشر کنید؛ با انتشار، دوره «منتشرشده» می‌شود.";
+  }
+  if( pzFa ) *pzFa = zFa;
+  return zEn;
+}
+
+int period_move(sqlite3 *db, const Actor *pActor, const char *zCode, unsigned mFrom,
+                PeriodState eTo, const char *zCause){
+  Period p;
+  char zNow[21];
+  char *zBefore, *zAfter;
+  sqlite3_stmt *q;
+  int rc;
+  if( period_load(db, zCode, &p) ) return -1;
+  if( p.state>=PS_COUNT || !(mFrom & (1u<<p.state)) ) return 0;
+  period_now(zNow);
+  zBefore = periodAuditJson(&p);
+  p.state = eTo;
+  {
+    json_t *o = json_loads(zAfter = periodAuditJson(&p), 0, 0);
+    free(zAfter);
+    json_object_set_new(o, "cause", json_string(zCause ? zCause : ""));
+    zAfter = json_dumps(o, JSON_COMPACT|JSON_SORT_KEYS);
+    json_decref(o);
+  }
+  if( db_begin(db)!=SQLITE_OK ){ free(zBefore); free(zAfter); return -1; }
+  q = db_prepare(db, "UPDATE period SET state=?2, updated_at=?3 WHERE code=?1");
+  sqlite3_bind_text(q, 1, p.zCode, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, period_state_code(eTo), -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, zNow, -1, SQLITE_STATIC);
+  rc = sqlite3_step(q);
+  db_finalize(q);
+  if( rc==SQLITE_DONE ){
+    rc = audit_log(db, pActor, "period.advance", p.zCode, 0, zBefore, zAfter);
+  }
+  free(zBefore);
+  free(zAfter);
+  if( (rc!=SQLITE_DONE && rc!=SQLITE_OK) || db_commit(db)!=SQLITE_OK ){
+    db_rollback(db);
+    return -1;
+  }
+  return 1;
+}
+
 int period_advance(sqlite3 *db, const Actor *pActor, const char *zCode,
                    PeriodState *pNew, char **pzErr){
   Period p;
@@ -446,10 +507,14 @@ int period_advance(sqlite3 *db, const Actor *pActor, const char *zCode,
     *pzErr = xsprintf("no period %s", zCode ? zCode : "");
     return -1;
   }
-  if( p.state>=PS_CLOSED ){
-    db_rollback(db);
-    *pzErr = xsprintf("period %s is closed; it has no next state", p.zCode);
-    return -1;
+  {
+    char *zWhy = period_advance_blocked(db, &p, 0);
+    if( zWhy ){
+      db_rollback(db);
+      *pzErr = xsprintf("period %s cannot advance: %s", p.zCode, zWhy);
+      free(zWhy);
+      return -1;
+    }
   }
   period_now(zNow);
   zBefore = periodAuditJson(&p);

@@ -80,10 +80,31 @@ int period_scheme(sqlite3 *db, const Period *p, Scheme *pScheme, char **pzErr);
 int period_set_scheme(sqlite3 *db, const Actor *pActor, const char *zCode,
                       const char *zSchemeJson, char **pzErr);
 
-/* Move a period to its next state; opening it freezes the scheme. Sets
-** *pNew. Returns 0, or -1 with *pzErr (unknown period, already closed). */
+/* Move a period to its next state by hand; opening it freezes the scheme.
+** Sets *pNew. Returns 0, or -1 with *pzErr (unknown period, or
+** period_advance_blocked() says why not). */
 int period_advance(sqlite3 *db, const Actor *pActor, const char *zCode,
                    PeriodState *pNew, char **pzErr);
+
+/*
+** Why period p may not be advanced by hand now, or NULL when it may: it is
+** closed; it is reviewing and has no result set (ranking it makes it
+** ranked); it is ranked and nothing is published (publishing makes it
+** published). English (heap; the caller frees); *pzFa, when not NULL,
+** gets the Persian (static).
+*/
+char *period_advance_blocked(sqlite3 *db, const Period *p, const char **pzFa);
+
+/*
+** The state changes that follow results (result.c): move period zCode to
+** eTo when its state is one of mFrom (a mask of 1u<<PS_...), with the
+** audit entry period.advance naming zCause ("result.rank",
+** "result.publish"); one transaction, or part of the caller's. Returns 1
+** moved, 0 not in those states (nothing done), -1 no such period or a
+** store error.
+*/
+int period_move(sqlite3 *db, const Actor *pActor, const char *zCode, unsigned mFrom,
+                PeriodState eTo, const char *zCause);
 
 /*
 ** Extend office zOffice's window in period zCode to the day zUntil (Jalali

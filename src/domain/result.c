@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/text.h"
+#include "domain/document.h"
 #include "domain/period.h"
 #include "domain/result.h"
 #include "store/db.h"
@@ -236,6 +238,10 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     *pzErr = xsprintf("no period %s", zPeriod);
     return -1;
   }
+  if( per.state==PS_CLOSED ){
+    *pzErr = xsprintf("period %s is closed: its results no longer change", zPeriod);
+    return -1;
+  }
   if( period_scheme(db, &per, &sch, pzErr) ) return -1;
   if( snapshot_load(db, zPeriod, &sch, &snap, pzErr) ){
     scheme_clear(&sch);
@@ -259,6 +265,10 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     iVersion = sqlite3_column_int(q, 0);
     db_finalize(q);
     id = storeSet(db, pActor, per.id, iVersion, 0, &snap, &sch, &rs, 0, 0, "", zNow, pInfo);
+    /* A reviewing period is ranked once a result set is stored. */
+    if( id>0 && period_move(db, pActor, zPeriod, 1u<<PS_REVIEWING, PS_RANKED, "result.rank")<0 ){
+      id = -1;
+    }
     if( id<0 ){
       *pzErr = xsprintf("store error: %s", sqlite3_errmsg(db));
       db_rollback(db);
@@ -277,6 +287,7 @@ int result_rank(sqlite3 *db, const Actor *pActor, const char *zPeriod,
 int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
                    ResultSetInfo *pInfo, char **pzErr){
   ResultSetInfo cur;
+  Period per;
   char zNow[21];
   sqlite3_stmt *q;
   int rc;
@@ -287,6 +298,21 @@ int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   }
   if( db_begin(db)!=SQLITE_OK ){
     *pzErr = xsprintf("database busy: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  /* Only results made after the declarations closed are published: the
+  ** period is ranked (or published already, for a newer version). */
+  memset(&per, 0, sizeof per);
+  if( period_load(db, zPeriod, &per)==0 && per.state==PS_CLOSED ){
+    db_rollback(db);
+    *pzErr = xsprintf("period %s is closed: its results no longer change", zPeriod);
+    return -1;
+  }
+  if( per.state!=PS_RANKED && per.state!=PS_PUBLISHED ){
+    db_rollback(db);
+    *pzErr = xsprintf("period %s is %s: results are published once it is ranked (advance it to"
+                      " reviewing when the declarations are done, then rank it)", zPeriod,
+                      period_state_code(per.state));
     return -1;
   }
   if( result_set_latest(db, zPeriod, 0, &cur) ){
@@ -317,6 +343,11 @@ int result_publish(sqlite3 *db, const Actor *pActor, const char *zPeriod,
          ? SQLITE_DONE : SQLITE_ERROR;
     free(zObj);
     free(zAfter);
+  }
+  /* Publishing makes a ranked period published, in the same transaction. */
+  if( rc==SQLITE_DONE
+   && period_move(db, pActor, zPeriod, 1u<<PS_RANKED, PS_PUBLISHED, "result.publish")<0 ){
+    rc = SQLITE_ERROR;
   }
   if( rc!=SQLITE_DONE || db_commit(db)!=SQLITE_OK ){
     *pzErr = xsprintf("store error: %s", sqlite3_errmsg(db));
@@ -568,8 +599,9 @@ void objection_clear(Objection *p){
   int i;
   for(i=0; i<p->nInd; i++) free(p->azInd[i]);
   free(p->azInd);
-  for(i=0; i<p->nDoc; i++) free(p->azDoc[i]);
+  for(i=0; i<p->nDoc; i++){ free(p->azDoc[i]); free(p->azDocName[i]); }
   free(p->azDoc);
+  free(p->azDocName);
   free(p->zText);
   free(p->zReason);
   free(p->zValues);
@@ -613,10 +645,13 @@ static void objRow(sqlite3 *db, sqlite3_stmt *q, Objection *p){
   p->zReason = xstrdup(db_col_text(q, 11));
   if( sqlite3_column_type(q, 12)!=SQLITE_NULL ) p->zValues = xstrdup(db_col_text(q, 12));
   p->iNewSet = sqlite3_column_int64(q, 13);
-  d = db_prepare(db, "SELECT sha256 FROM objection_document WHERE objection_id=?1 ORDER BY rowid");
+  d = db_prepare(db, "SELECT sha256, name FROM objection_document WHERE objection_id=?1"
+                     " ORDER BY rowid");
   sqlite3_bind_int64(d, 1, p->id);
   while( sqlite3_step(d)==SQLITE_ROW ){
     p->azDoc = xrealloc(p->azDoc, (p->nDoc + 1)*sizeof(char *));
+    p->azDocName = xrealloc(p->azDocName, (p->nDoc + 1)*sizeof(char *));
+    p->azDocName[p->nDoc] = xstrdup(db_col_text(d, 1));
     p->azDoc[p->nDoc++] = xstrdup(db_col_text(d, 0));
   }
   db_finalize(d);
@@ -667,65 +702,102 @@ static long long objErr(char **pzErr, const char **pzErrFa, const char *zEn, con
   return -1;
 }
 
-long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
-                         const char *zOffice, const char *const *azInd, int nInd,
-                         const char *zText, const char *const *azDoc, int nDoc,
-                         const char *zNow, char **pzErr, const char **pzErrFa){
+/* Set *pE (and *pzFa, the same Persian text as a literal) and return -1. */
+static long long objFail(DeclErr *pE, const char **pzFa, int status, const char *zField,
+                         const char *zEn, const char *zFa){
+  decl_err(pE, status, zField, zEn, zFa);
+  *pzFa = zFa;
+  return -1;
+}
+
+/* Remove the temporary files of aUp[iFrom..nUp) (not stored). */
+static void dropUploads(const ObjUpload *aUp, int nUp, int iFrom){
+  int i;
+  for(i=iFrom; i<nUp; i++) if( aUp[i].zTmp && aUp[i].zTmp[0] ) unlink(aUp[i].zTmp);
+}
+
+/*
+** The body of objection_file() and objection_file_docs(). *pzFa is set
+** to the Persian message when it is a literal (every refusal but those
+** that name an uploaded file), else NULL.
+*/
+static long long objFile(sqlite3 *db, const char *zDir, const Actor *pActor,
+                         const char *zPeriod, const char *zOffice,
+                         const char *const *azInd, int nInd, const char *zText,
+                         const char *const *azDoc, int nDoc, const ObjUpload *aUp, int nUp,
+                         const char *zNow, DeclErr *pE, const char **pzFa){
   ResultSetInfo set;
   OfficeResult res;
   Scheme sch;
   Period per;
   char zDeadline[11], zToday[11], *zE = 0, *zT;
-  json_t *pA;
-  char *zInd;
+  char (*azMime)[64] = 0;
+  int *aNew = 0;
+  json_t *pA, *pUps = 0;
+  char *zInd, *zUps = 0;
   sqlite3_stmt *q;
   long long id = -1;
   int i, k, rc;
-  *pzErr = 0;
-  *pzErrFa = 0;
+  memset(pE, 0, sizeof *pE);
+  *pzFa = 0;
+  if( nUp>0 && zDir==0 ){
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 500, "", "no data directory for documents", "خطای پیکربندی: پوشهٔ اسناد تعیین نشده است.");
+  }
   if( period_load(db, zPeriod, &per) ){
-    return objErr(pzErr, pzErrFa, "no such period", "دوره‌ای با این کد نیست.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "period", "no such period", "دوره‌ای با این کد نیست.");
   }
   if( result_set_latest(db, zPeriod, 1, &set) ){
-    return objErr(pzErr, pzErrFa, "the results of this period are not published",
-                  "نتیجهٔ این دوره هنوز منتشر نشده است.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "period", "the results of this period are not published",
+                   "نتیجهٔ این دوره هنوز منتشر نشده است.");
   }
   if( objection_deadline(db, zPeriod, zDeadline) || period_tehran_date(zNow, zToday) ){
-    return objErr(pzErr, pzErrFa, "no objection window", "مهلت اعتراض تعیین نشده است.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "period", "no objection window", "مهلت اعتراض تعیین نشده است.");
   }
   if( strcmp(zToday, zDeadline)>0 ){
-    *pzErr = xsprintf("the objection window closed on %s", zDeadline);
-    *pzErrFa = "مهلت اعتراض به نتیجهٔ این دوره به پایان رسیده است.";
+    dropUploads(aUp, nUp, 0);
+    objFail(pE, pzFa, 422, "period", "", "مهلت اعتراض به نتیجهٔ این دوره به پایان رسیده است.");
+    snprintf(pE->zEn, sizeof pE->zEn, "the objection window closed on %s", zDeadline);
     return -1;
   }
   if( result_office(db, set.id, zOffice, &res) ){
-    return objErr(pzErr, pzErrFa, "this office has no result in this period",
-                  "این دفتر در نتیجهٔ این دوره نیست.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "", "this office has no result in this period",
+                   "این دفتر در نتیجهٔ این دوره نیست.");
   }
   rc = strcmp(res.zStatus, "ranked");
   result_office_clear(&res);
   if( rc!=0 ){
-    return objErr(pzErr, pzErrFa, "only a ranked office can object to its indicators",
-                  "تنها دفتری که رتبه گرفته است می‌تواند به امتیاز شاخص‌ها اعتراض کند.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "", "only a ranked office can object to its indicators",
+                   "تنها دفتری که رتبه گرفته است می‌تواند به امتیاز شاخص‌ها اعتراض کند.");
   }
   zT = zText ? text_normalize_dup(zText) : 0;
   if( zT==0 || isBlank(zT) ){
     free(zT);
-    return objErr(pzErr, pzErrFa, "text: required", "متن اعتراض را بنویسید.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "text", "text: required", "متن اعتراض را بنویسید.");
   }
   if( strlen(zT)>8000 ){
     free(zT);
-    return objErr(pzErr, pzErrFa, "text: at most 8000 bytes", "متن اعتراض بیش از اندازه بلند است.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "text", "text: at most 8000 bytes", "متن اعتراض بیش از اندازه بلند است.");
   }
   if( nInd<1 ){
     free(zT);
-    return objErr(pzErr, pzErrFa, "indicators: name at least one",
-                  "دست‌کم یک شاخص را برای اعتراض برگزینید.");
+    dropUploads(aUp, nUp, 0);
+    return objFail(pE, pzFa, 422, "indicators", "indicators: name at least one",
+                   "دست‌کم یک شاخص را برای اعتراض برگزینید.");
   }
   if( period_scheme(db, &per, &sch, &zE) ){
     free(zT);
-    *pzErr = zE;
-    *pzErrFa = "طرح امتیازدهی دوره خوانده نشد.";
+    dropUploads(aUp, nUp, 0);
+    objFail(pE, pzFa, 500, "", "", "طرح امتیازدهی دوره خوانده نشد.");
+    snprintf(pE->zEn, sizeof pE->zEn, "%s", zE ? zE : "the period's scheme does not load");
+    free(zE);
     return -1;
   }
   pA = json_array();
@@ -734,11 +806,14 @@ long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     for(k=0; k<i; k++) if( strcmp(azInd[k], azInd[i])==0 ) break;
     if( k<i ) continue;
     if( pI==0 || (pI->source!=SRC_DECLARED && pI->source!=SRC_ROSTER) ){
-      *pzErr = xsprintf("indicators: \"%s\" is not a declared indicator of the scheme", azInd[i]);
-      *pzErrFa = "شاخص برگزیده در خوداظهاری نیست؛ تنها به شاخص‌های خوداظهاری می‌توان اعتراض کرد.";
+      objFail(pE, pzFa, 422, "indicators", "",
+              "شاخص برگزیده در خوداظهاری نیست؛ تنها به شاخص‌های خوداظهاری می‌توان اعتراض کرد.");
+      snprintf(pE->zEn, sizeof pE->zEn, "indicators: \"%s\" is not a declared indicator of the scheme",
+               azInd[i]);
       json_decref(pA);
       scheme_clear(&sch);
       free(zT);
+      dropUploads(aUp, nUp, 0);
       return -1;
     }
     json_array_append_new(pA, json_string(pI->zKey));
@@ -747,16 +822,67 @@ long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   zInd = json_dumps(pA, JSON_COMPACT);
   json_decref(pA);
 
+  /* New documents: each checked (size, type by content) before any is
+  ** stored, then moved into the store; a refusal names the file. */
+  if( nUp>0 ){
+    azMime = xcalloc((size_t)nUp, sizeof *azMime);
+    aNew = xcalloc((size_t)nUp, sizeof(int));
+    for(i=0; i<nUp; i++){
+      int bOk = aUp[i].nSize<=DOC_MAX_BYTES
+             && document_sniff(aUp[i].zTmp, azMime[i], sizeof azMime[i]);
+      if( !bOk ){
+        char *zName = document_clean_name(aUp[i].zName);
+        DeclErr e;
+        memset(&e, 0, sizeof e);
+        if( aUp[i].nSize>DOC_MAX_BYTES ){
+          decl_err(&e, 413, "file", "file: larger than 5 MB; nothing was stored",
+                   "حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد.");
+        }else{
+          decl_err(&e, 415, "file", "", "");
+          snprintf(e.zEn, sizeof e.zEn, "file: the content is %s, not PDF, JPEG or PNG; nothing was stored",
+                   azMime[i][0] ? azMime[i] : "unknown");
+          snprintf(e.zFa, sizeof e.zFa, "محتوای پرونده PDF، JPEG یا PNG نیست (%s)؛ چیزی ذخیره نشد.",
+                   azMime[i][0] ? azMime[i] : "نامعلوم");
+        }
+        decl_err(pE, e.status, "file", "", "");
+        {
+          char *zEn = xsprintf("file \"%s\": %s; the objection was not filed", zName, e.zEn + 6);
+          char *zFa = xsprintf("پروندهٔ «%s»: %s اعتراض ثبت نشد.", zName, e.zFa);
+          snprintf(pE->zEn, sizeof pE->zEn, "%s", zEn);
+          snprintf(pE->zFa, sizeof pE->zFa, "%s", zFa);
+          free(zEn);
+          free(zFa);
+        }
+        free(zName);
+        dropUploads(aUp, nUp, 0);
+        free(azMime); free(aNew); free(zInd); free(zT);
+        return -1;
+      }
+    }
+    for(i=0; i<nUp; i++){
+      DeclErr e;
+      char zMime[64];
+      memset(&e, 0, sizeof e);
+      if( document_put(db, zDir, aUp[i].zTmp, aUp[i].nSize, aUp[i].zSha, zMime, &aNew[i], &e) ){
+        dropUploads(aUp, nUp, i+1);
+        for(k=0; k<i; k++) document_unstore(db, zDir, aUp[k].zSha, aNew[k]);
+        *pE = e;
+        free(azMime); free(aNew); free(zInd); free(zT);
+        return -1;
+      }
+    }
+  }
+
   if( db_begin(db)!=SQLITE_OK ){
-    free(zInd); free(zT);
-    return objErr(pzErr, pzErrFa, "database busy", "پایگاه داده مشغول است؛ دوباره بکوشید.");
+    objFail(pE, pzFa, 503, "", "database busy", "پایگاه داده مشغول است؛ دوباره بکوشید.");
+    goto fail;
   }
   if( db_int(db, 0, "SELECT count(*) FROM objection WHERE office_code=?1 AND state='filed'",
              zOffice)>0 ){
     db_rollback(db);
-    free(zInd); free(zT);
-    return objErr(pzErr, pzErrFa, "this office has an objection pending",
-                  "اعتراض پیشین این دفتر هنوز در دست بررسی است.");
+    objFail(pE, pzFa, 422, "", "this office has an objection pending",
+            "اعتراض پیشین این دفتر هنوز در دست بررسی است.");
+    goto fail;
   }
   q = db_prepare(db, "INSERT INTO objection(period_id, office_code, result_set_id, indicators,"
                      " text, filed_by, filed_at) VALUES(?1,?2,?3,?4,?5,?6,?7)");
@@ -782,10 +908,9 @@ long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     db_finalize(q);
     if( zName==0 ){
       db_rollback(db);
-      free(zInd); free(zT);
-      *pzErr = xsprintf("documents: %s is not a document of this office", azDoc[i]);
-      *pzErrFa = "سند برگزیده از اسناد این دفتر نیست.";
-      return -1;
+      objFail(pE, pzFa, 422, "documents", "", "سند برگزیده از اسناد این دفتر نیست.");
+      snprintf(pE->zEn, sizeof pE->zEn, "documents: %s is not a document of this office", azDoc[i]);
+      goto fail;
     }
     q = db_prepare(db, "INSERT OR IGNORE INTO objection_document(objection_id, sha256, name)"
                        " VALUES(?1,?2,?3)");
@@ -796,21 +921,77 @@ long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     db_finalize(q);
     free(zName);
   }
+  pUps = json_array();
+  for(i=0; id>0 && i<nUp; i++){
+    char *zName = document_clean_name(aUp[i].zName);
+    if( document_row(db, pActor, aUp[i].zSha, azMime[i], aUp[i].nSize, zNow) ){
+      id = -1;
+    }else{
+      q = db_prepare(db, "INSERT OR IGNORE INTO objection_document(objection_id, sha256, name)"
+                         " VALUES(?1,?2,?3)");
+      sqlite3_bind_int64(q, 1, id);
+      sqlite3_bind_text(q, 2, aUp[i].zSha, -1, SQLITE_STATIC);
+      sqlite3_bind_text(q, 3, zName, -1, SQLITE_STATIC);
+      if( sqlite3_step(q)!=SQLITE_DONE ) id = -1;
+      db_finalize(q);
+      json_array_append_new(pUps, json_pack("{ss ss sI ss}", "sha256", aUp[i].zSha,
+                            "name", zName, "size", (json_int_t)aUp[i].nSize, "type", azMime[i]));
+    }
+    free(zName);
+  }
+  zUps = json_dumps(pUps, JSON_COMPACT);
   if( id>0 ){
     char *zObj = xsprintf("objection:%lld", id);
     char *zAfter = xsprintf("{\"period\":\"%s\",\"result_set\":%lld,\"indicators\":%s,"
-                            "\"documents\":%d}", zPeriod, set.id, zInd, nDoc);
+                            "\"documents\":%d,\"uploaded\":%s}", zPeriod, set.id, zInd, nDoc,
+                            zUps ? zUps : "[]");
     if( audit_log(db, pActor, "objection.file", zObj, zOffice, 0, zAfter)!=SQLITE_OK ) id = -1;
     free(zObj);
     free(zAfter);
   }
-  free(zInd);
-  free(zT);
   if( id<0 || db_commit(db)!=SQLITE_OK ){
     db_rollback(db);
-    return objErr(pzErr, pzErrFa, "store error", "خطای پایگاه داده؛ اعتراض ثبت نشد.");
+    objFail(pE, pzFa, 500, "", "store error", "خطای پایگاه داده؛ اعتراض ثبت نشد.");
+    id = -1;
+    goto fail;
+  }
+  json_decref(pUps);
+  free(zUps); free(azMime); free(aNew); free(zInd); free(zT);
+  return id;
+
+fail:
+  /* nothing was filed: the files this call stored go again */
+  for(i=0; i<nUp; i++) document_unstore(db, zDir, aUp[i].zSha, aNew[i]);
+  json_decref(pUps);
+  free(zUps); free(azMime); free(aNew); free(zInd); free(zT);
+  return -1;
+}
+
+long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
+                         const char *zOffice, const char *const *azInd, int nInd,
+                         const char *zText, const char *const *azDoc, int nDoc,
+                         const char *zNow, char **pzErr, const char **pzErrFa){
+  DeclErr e;
+  const char *zFa = 0;
+  long long id = objFile(db, 0, pActor, zPeriod, zOffice, azInd, nInd, zText, azDoc, nDoc,
+                         0, 0, zNow, &e, &zFa);
+  *pzErr = 0;
+  *pzErrFa = 0;
+  if( id<0 ){
+    *pzErr = xstrdup(e.zEn);
+    *pzErrFa = zFa ? zFa : "اعتراض ثبت نشد.";
   }
   return id;
+}
+
+long long objection_file_docs(sqlite3 *db, const char *zDir, const Actor *pActor,
+                              const char *zPeriod, const char *zOffice,
+                              const char *const *azInd, int nInd, const char *zText,
+                              const char *const *azDoc, int nDoc,
+                              const ObjUpload *aUp, int nUp, const char *zNow, DeclErr *pE){
+  const char *zFa = 0;
+  return objFile(db, zDir, pActor, zPeriod, zOffice, azInd, nInd, zText, azDoc, nDoc,
+                 aUp, nUp, zNow, pE, &zFa);
 }
 
 /* Does table zTab have a column zCol? */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "domain/declaration.h"
 #include "domain/rank.h"
 #include "domain/scheme.h"
 #include "domain/snapshot.h"
@@ -121,6 +122,7 @@ typedef struct Objection {
   char *zValues;            /* upheld: JSON {key: value}, else NULL */
   long long iNewSet;        /* upheld: the new version */
   char **azDoc; int nDoc;   /* sha256 of the documents attached */
+  char **azDocName;         /* their names (parallel to azDoc) */
 } Objection;
 
 const char *objection_state_code(ObjState e);
@@ -144,6 +146,32 @@ long long objection_file(sqlite3 *db, const Actor *pActor, const char *zPeriod,
                          const char *zOffice, const char *const *azInd, int nInd,
                          const char *zText, const char *const *azDoc, int nDoc,
                          const char *zNow, char **pzErr, const char **pzErrFa);
+
+/* A file uploaded with an objection: the web server streamed it to the
+** temporary file zTmp (nSize bytes, hex SHA-256 zSha); zName as sent. */
+typedef struct ObjUpload {
+  const char *zTmp;
+  const char *zName;
+  long long nSize;
+  const char *zSha;
+} ObjUpload;
+
+/*
+** objection_file() with new documents: aUp[0..nUp) are stored through the
+** document module (content-addressed under zDir/docs, PDF/JPEG/PNG judged
+** by content, at most DOC_MAX_BYTES each) and linked to the objection
+** with the declaration documents azDoc, in the objection's transaction
+** and its audit entry (objection.file lists them under "uploaded").
+** All or nothing: a refused file (413, 415; the messages name it) or any
+** other refusal stores nothing and files nothing. Always consumes every
+** aUp[i].zTmp. Returns the new id, or -1 with *pE (status 404, 413, 415,
+** 422, 500; English and Persian messages, the field at fault).
+*/
+long long objection_file_docs(sqlite3 *db, const char *zDir, const Actor *pActor,
+                              const char *zPeriod, const char *zOffice,
+                              const char *const *azInd, int nInd, const char *zText,
+                              const char *const *azDoc, int nDoc,
+                              const ObjUpload *aUp, int nUp, const char *zNow, DeclErr *pE);
 
 /*
 ** Is user iUser independent of office zOffice's review in period zPeriod:

@@ -201,21 +201,28 @@ void api_declaration_document(Req *r){
 /* Send stored document zSha of the declaration as an attachment. */
 void declare_send_document(Req *r, const Period *p, const char *zOffice, const char *zSha){
   DocRef d;
+  if( document_find(r->db, p, zOffice, zSha, &d) ){
+    req_error2(r, 404, "این مدرک در این خوداظهاری نیست.", "no such document in this declaration");
+    return;
+  }
+  send_document(r, &d);
+  free(d.zName);
+}
+
+/* Send the stored file of *pD (its name and sniffed type) as an attachment,
+** or inline (?inline=1) for the types a browser renders itself. */
+void send_document(Req *r, const DocRef *pD){
+  const DocRef d = *pD;
   char *zPath;
   int fd;
   struct stat st;
   Buf b = {0};
   int bInline = 0;
-  if( document_find(r->db, p, zOffice, zSha, &d) ){
-    req_error2(r, 404, "این مدرک در این خوداظهاری نیست.", "no such document in this declaration");
-    return;
-  }
   zPath = document_path(server_dir(r->pSrv), d.zSha);
   fd = zPath ? open(zPath, O_RDONLY|O_CLOEXEC) : -1;
   free(zPath);
   if( fd<0 || fstat(fd, &st)!=0 ){
     if( fd>=0 ) close(fd);
-    free(d.zName);
     req_error2(r, 500, "پروندهٔ مدرک در انبار پیدا نشد.", "the document's file is missing from the store");
     return;
   }
@@ -250,7 +257,6 @@ void declare_send_document(Req *r, const Period *p, const char *zOffice, const c
   req_set_header(r, "Content-Disposition", buf_str(&b));
   req_set_header(r, "Cache-Control", "private, no-store");
   buf_free(&b);
-  free(d.zName);
 }
 
 /* API: GET /api/v1/periods/{p}/declarations/{code}/documents/{sha}

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/declaration.h"
 #include "domain/period.h"
 #include "domain/result.h"
 #include "store/db.h"
 #include "web/auth.h"
 #include "web/pages.h"
+#include "web/server.h"
 
 json_t *api_result_summary(sqlite3 *db, const char *zOffice){
   OfficeResult res;
@@ -24,6 +26,22 @@ json_t *api_result_summary(sqlite3 *db, const char *zOffice){
   json_object_set_new(p, "version", json_integer(res.iVersion));
   result_office_clear(&res);
   return p;
+}
+
+/* {"sha256","name","size","type"} of each document linked to objection id. */
+static json_t *objectionDocs(sqlite3 *db, long long id){
+  json_t *pA = json_array();
+  sqlite3_stmt *q = db_prepare(db, "SELECT od.sha256, od.name, d.size, d.mime"
+    " FROM objection_document od JOIN document d ON d.sha256=od.sha256"
+    " WHERE od.objection_id=?1 ORDER BY od.rowid");
+  sqlite3_bind_int64(q, 1, id);
+  while( sqlite3_step(q)==SQLITE_ROW ){
+    json_array_append_new(pA, json_pack("{ss ss sI ss}", "sha256", db_col_text(q, 0),
+                          "name", db_col_text(q, 1), "size", (json_int_t)sqlite3_column_int64(q, 2),
+                          "type", db_col_text(q, 3)));
+  }
+  db_finalize(q);
+  return pA;
 }
 
 /* {"version","state","inputs_hash","created_at","published_at","result":BREAKDOWN} */
@@ -101,9 +119,9 @@ void api_office_result(Req *r){
     json_t *pI = json_array();
     int k;
     for(k=0; k<aO[i].nInd; k++) json_array_append_new(pI, json_string(aO[i].azInd[k]));
-    json_array_append_new(pA, json_pack("{sI so ss ss ss}", "id", aO[i].id, "indicators", pI,
+    json_array_append_new(pA, json_pack("{sI so ss ss ss so}", "id", aO[i].id, "indicators", pI,
                           "state", objection_state_code(aO[i].state), "filed_at", aO[i].zFiledAt,
-                          "reason", aO[i].zReason));
+                          "reason", aO[i].zReason, "documents", objectionDocs(r->db, aO[i].id)));
   }
   objection_list_free(aO, nO);
   json_object_set_new(pDoc, "objections", pA);
@@ -111,47 +129,78 @@ void api_office_result(Req *r){
   req_json(r, 200, pDoc);
 }
 
-/* API: POST /api/v1/offices/{code}/objections
-**   {"period","indicators":[KEY..],"text","documents":[SHA256..]}   ROLE: declare
-** 201 {"id":N}; 422 {"error"} when refused. */
+/* API: POST /api/v1/offices/{code}/objections   ROLE: declare
+**   JSON {"period","indicators":[KEY..],"text","documents":[SHA256..]}, or
+**   multipart/form-data with the fields period, text, indicator (repeated),
+**   document (repeated: sha256 of declaration documents) and file (repeated:
+**   new documents, as for declaration documents).
+** 201 {"id":N,"documents":[..]}; 413/415 a file refused (named); 422 {"error","field"}. */
 void api_objection_file(Req *r){
   Object obj;
-  json_t *pI, *pD;
   const char **azInd, **azDoc;
-  int nInd = 0, nDoc = 0;
+  int nInd = 0, nDoc = 0, nUp = 0;
   size_t i;
-  char zNow[21], *zErr = 0;
-  const char *zErrFa = 0, *zPeriod;
-  long long id;
+  char zNow[21];
+  const char *zPeriod, *zText;
+  ObjUpload *aUp = 0;
+  DeclErr e;
+  long long id = -1;
   Actor a;
   if( !officeGuard(r, ACT_DECLARE, &obj) ) return;
-  if( !json_is_object(r->pJson) ){
-    access_object_clear(&obj);
-    req_json_error(r, 400, "send a JSON object {\"period\",\"indicators\",\"text\",\"documents\"}");
-    return;
-  }
-  zPeriod = json_string_value(json_object_get(r->pJson, "period"));
-  pI = json_object_get(r->pJson, "indicators");
-  pD = json_object_get(r->pJson, "documents");
-  azInd = req_alloc(r, sizeof(char *)*(json_array_size(pI) + 1));
-  azDoc = req_alloc(r, sizeof(char *)*(json_array_size(pD) + 1));
-  for(i=0; i<json_array_size(pI); i++){
-    const char *z = json_string_value(json_array_get(pI, i));
-    if( z ) azInd[nInd++] = z;
-  }
-  for(i=0; i<json_array_size(pD); i++){
-    const char *z = json_string_value(json_array_get(pD, i));
-    if( z ) azDoc[nDoc++] = z;
+  if( r->pUpload ){
+    azInd = req_alloc(r, sizeof(char *)*(size_t)(r->nForm + 1));
+    azDoc = req_alloc(r, sizeof(char *)*(size_t)(r->nForm + 1));
+    for(i=0; i<(size_t)r->nForm; i++){
+      const char *zN = r->aForm[i].zName;
+      if( strcmp(zN, "indicator")==0 || strcmp(zN, "indicators")==0 ) azInd[nInd++] = r->aForm[i].zValue;
+      if( strcmp(zN, "document")==0 || strcmp(zN, "documents")==0 ) azDoc[nDoc++] = r->aForm[i].zValue;
+    }
+    zPeriod = req_form(r, "period");
+    zText = req_form(r, "text");
+  }else{
+    json_t *pI, *pD;
+    if( !json_is_object(r->pJson) ){
+      access_object_clear(&obj);
+      req_json_error(r, 400, "send a JSON object {\"period\",\"indicators\",\"text\",\"documents\"}"
+                             " or multipart/form-data");
+      return;
+    }
+    zPeriod = json_string_value(json_object_get(r->pJson, "period"));
+    zText = json_string_value(json_object_get(r->pJson, "text"));
+    pI = json_object_get(r->pJson, "indicators");
+    pD = json_object_get(r->pJson, "documents");
+    azInd = req_alloc(r, sizeof(char *)*(json_array_size(pI) + 1));
+    azDoc = req_alloc(r, sizeof(char *)*(json_array_size(pD) + 1));
+    for(i=0; i<json_array_size(pI); i++){
+      const char *z = json_string_value(json_array_get(pI, i));
+      if( z ) azInd[nInd++] = z;
+    }
+    for(i=0; i<json_array_size(pD); i++){
+      const char *z = json_string_value(json_array_get(pD, i));
+      if( z ) azDoc[nDoc++] = z;
+    }
   }
   period_now(zNow);
-  req_actor(r, &a);
-  id = objection_file(r->db, &a, zPeriod ? zPeriod : "", r->azArg[0], azInd, nInd,
-                      json_string_value(json_object_get(r->pJson, "text")), azDoc, nDoc,
-                      zNow, &zErr, &zErrFa);
-  if( id>0 ) req_json(r, 201, json_pack("{sI}", "id", id));
-  else req_json_error(r, 422, zErr ? zErr : "refused");
-  free(zErr);
+  if( objection_uploads(r, &aUp, &nUp, &e)==0 ){
+    req_actor(r, &a);
+    id = objection_file_docs(r->db, server_dir(r->pSrv), &a, zPeriod ? zPeriod : "",
+                             r->azArg[0], azInd, nInd, zText, azDoc, nDoc, aUp, nUp, zNow, &e);
+    for(i=0; i<(size_t)r->nUpload; i++) r->aUpload[i].zTmp[0] = 0;
+  }
+  if( id>0 ){
+    req_json(r, 201, json_pack("{sI so}", "id", id, "documents", objectionDocs(r->db, id)));
+  }else{
+    json_t *p = json_pack("{ss}", "error", e.zEn[0] ? e.zEn : "refused");
+    if( e.zField[0] ) json_object_set_new(p, "field", json_string(e.zField));
+    req_json(r, e.status ? e.status : 422, p);
+  }
   access_object_clear(&obj);
+}
+
+/* API: GET /api/v1/offices/{code}/objections/{id}/documents/{sha}
+** ROLE: office_private (the office's own objection; the file as an attachment) */
+void api_objection_document(Req *r){
+  objection_send_document(r);
 }
 
 /* API: POST /api/v1/objections/{id}/decide

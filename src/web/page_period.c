@@ -126,14 +126,17 @@ void page_periods_create(Req *r){
 }
 
 /* One period: state, dates, scheme, participation, actions. */
-static void periodPage(Req *r, const Period *p, const char *zErr){
-  const char *zOk = zErr ? 0 : okMessage(req_query(r, "ok"));
+static void periodPage(Req *r, const Period *p, const char *zErr, const char *zErrFa){
+  const char *zOk = zErr || zErrFa ? 0 : okMessage(req_query(r, "ok"));
+  const char *zBlockedFa = 0;
+  char *zBlocked = period_advance_blocked(r->db, p, &zBlockedFa);
   char *zScheme = period_scheme_json(r->db, p->zCode);
   sqlite3_stmt *q;
   req_set_header(r, "Cache-Control", "no-store");
   html_begin(r, "دوره");
   html(r, "<h1>دورهٔ <span class=\"num\" dir=\"ltr\">%s</span></h1>", p->zCode);
   if( zOk ) html(r, "<p class=\"flash ok\" role=\"status\">%s</p>", zOk);
+  if( zErrFa ) html(r, "<ul class=\"errors\" role=\"alert\"><li>%s</li></ul>", zErrFa);
   if( zErr ) errorList(r, zErr);
   html(r, "<section class=\"card\"><dl class=\"facts\">"
           "<dt>وضعیت</dt><dd><span class=\"state\">%s</span></dd>"
@@ -141,11 +144,11 @@ static void periodPage(Req *r, const Period *p, const char *zErr){
           "<dt>پایان بررسی</dt><dd>%s</dd>"
           "<dt>دفتر بدون تغییر</dt><dd>%s</dd>"
           "<dt>طرح امتیازدهی</dt><dd><a href=\"/periods/%s/scheme\">جدول امتیازها</a> — "
-          "<span class=\"num\" dir=\"ltr\">sha256 %s</span>%s</dd></dl></section>",
+          "<span class=\"num\" dir=\"ltr\" title=\"%s\">sha256 %.16s…</span>%s</dd></dl></section>",
        period_state_label(p->state), fa_date(r, p->zDeclareFrom), fa_date(r, p->zDeclareTo),
        fa_date(r, p->zReviewTo),
        p->bDeemedConfirm ? "داده‌های دورهٔ پیشین را تأیید کرده است" : "باید ثبت‌نام و خوداظهاری کند",
-       url_q(r, p->zCode), p->zSchemeHash,
+       url_q(r, p->zCode), p->zSchemeHash, p->zSchemeHash,
        p->zFrozenAt[0] ? "؛ قفل شده از آغاز دوره" : "؛ تا آغاز دوره تغییرپذیر");
   /* declarations by state */
   html(r, "<h2>خوداظهاری‌ها</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"خوداظهاری‌ها\">"
@@ -158,7 +161,19 @@ static void periodPage(Req *r, const Period *p, const char *zErr){
   }
   db_finalize(q);
   html(r, "</tbody></table></div>");
-  if( p->state<PS_CLOSED ){
+  /* result sets: ranking makes the period ranked, publishing published */
+  {
+    int nSet = (int)db_int(r->db, 0, "SELECT count(*) FROM result_set s JOIN period p"
+                           " ON p.id=s.period_id WHERE p.code=?1", p->zCode);
+    int nPub = (int)db_int(r->db, 0, "SELECT count(*) FROM result_set s JOIN period p"
+                           " ON p.id=s.period_id WHERE p.code=?1 AND s.state='published'", p->zCode);
+    html(r, "<h2>نتیجه‌ها</h2><p id=\"results\">%s نسخهٔ نتیجه، %s منتشرشده. "
+            "<a href=\"/admin/results\">نتیجه‌ها و انتشار</a></p>",
+         fa_int(r, nSet), fa_int(r, nPub));
+  }
+  if( p->state<PS_CLOSED && zBlocked ){
+    html(r, "<p class=\"note\" id=\"advance-blocked\">%s</p>", zBlockedFa);
+  }else if( p->state<PS_CLOSED ){
     html(r, "<form class=\"card\" method=\"post\" action=\"/admin/periods/%s/advance\">"
             "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
             "<p>رفتن به وضعیت بعدی: <b>%s</b>%s</p>"
@@ -177,6 +192,7 @@ static void periodPage(Req *r, const Period *p, const char *zErr){
          req_form(r, "scheme") ? req_form(r, "scheme") : (zScheme ? zScheme : ""));
   }
   free(zScheme);
+  free(zBlocked);
   html_end(r);
 }
 
@@ -185,7 +201,7 @@ void page_period(Req *r){
   Period p;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
   if( period_load(r->db, r->azArg[0], &p) ){ req_not_found(r); return; }
-  periodPage(r, &p, 0);
+  periodPage(r, &p, 0, 0);
 }
 
 /* PAGE: POST /admin/periods/{p}/advance   ACTION: admin */
@@ -197,10 +213,15 @@ void page_period_advance(Req *r){
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
   req_actor(r, &a);
   if( period_advance(r->db, &a, r->azArg[0], &eNew, &zErr) ){
+    const char *zFa = 0;
+    char *zWhy;
     if( period_load(r->db, r->azArg[0], &p) ){ free(zErr); req_not_found(r); return; }
-    periodPage(r, &p, zErr);
-    free(zErr);
+    zWhy = period_advance_blocked(r->db, &p, &zFa);
     r->status = 409;
+    if( zWhy ) periodPage(r, &p, 0, req_printf(r, "دوره به وضعیت بعدی نرفت: %s", zFa));
+    else periodPage(r, &p, zErr, 0);
+    free(zWhy);
+    free(zErr);
     return;
   }
   req_redirect(r, req_printf(r, "/admin/periods/%s?ok=advanced", url_q(r, r->azArg[0])));
@@ -215,7 +236,7 @@ void page_period_scheme_set(Req *r){
   req_actor(r, &a);
   if( period_set_scheme(r->db, &a, r->azArg[0], req_form(r, "scheme"), &zErr) ){
     if( period_load(r->db, r->azArg[0], &p) ){ free(zErr); req_not_found(r); return; }
-    periodPage(r, &p, zErr);
+    periodPage(r, &p, zErr, 0);
     r->status = strstr(zErr ? zErr : "", "frozen") ? 409 : 422;
     free(zErr);
     return;

@@ -10,6 +10,8 @@
 
 #include "base/mem.h"
 #include "base/text.h"
+#include "domain/declaration.h"
+#include "domain/document.h"
 #include "domain/office.h"
 #include "domain/period.h"
 #include "domain/result.h"
@@ -17,6 +19,7 @@
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/server.h"
 
 /* ---- Small pieces ------------------------------------------------------ */
 
@@ -233,8 +236,30 @@ static const char *okMessage(const char *z){
   if( strcmp(z, "filed")==0 ) return "اعتراض ثبت شد و به ستاد فرستاده شد.";
   if( strcmp(z, "decided")==0 ) return "تصمیم دربارهٔ اعتراض ثبت شد.";
   if( strcmp(z, "ranked")==0 ) return "رتبه‌بندی انجام شد و نتیجه به صورت پیش‌نویس ذخیره شد.";
-  if( strcmp(z, "published")==0 ) return "نتیجه منتشر شد.";
+  if( strcmp(z, "published")==0 ) return "نتیجه منتشر شد و دوره «منتشرشده» شد.";
   return 0;
+}
+
+/* Was form field zName sent with the value zValue (a refused form shown
+** again keeps what was ticked)? */
+static int formHas(Req *r, const char *zName, const char *zValue){
+  int i;
+  for(i=0; i<r->nForm; i++){
+    if( strcmp(r->aForm[i].zName, zName)==0 && strcmp(r->aForm[i].zValue, zValue)==0 ) return 1;
+  }
+  return 0;
+}
+
+/* The links to an objection's documents (a list; nothing when none). */
+static void objectionDocs(Req *r, const Objection *pO){
+  int k;
+  if( pO->nDoc==0 ) return;
+  html(r, "<ul class=\"docs\">");
+  for(k=0; k<pO->nDoc; k++){
+    html(r, "<li><a href=\"/offices/%s/objections/%lld/documents/%s\">%s</a></li>",
+         url_q(r, pO->zOffice), pO->id, pO->azDoc[k], pO->azDocName[k]);
+  }
+  html(r, "</ul>");
 }
 
 /* The objection form of an office operator. */
@@ -243,6 +268,7 @@ static void objectionForm(Req *r, const char *zOffice, const char *zPeriod,
   char zDeadline[11], zNow[21], zToday[11];
   sqlite3_stmt *q;
   int k, nDoc = 0;
+  int bPost = strcmp(r->zMethod, "POST")==0;
   if( objection_deadline(r->db, zPeriod, zDeadline) ) return;
   period_now(zNow);
   if( period_tehran_date(zNow, zToday)==0 && strcmp(zToday, zDeadline)>0 ){
@@ -253,7 +279,7 @@ static void objectionForm(Req *r, const char *zOffice, const char *zPeriod,
   html(r, "<h2>اعتراض به نتیجه</h2><div class=\"card\">"
           "<p>تا پایان روز %s می‌توانید به امتیاز شاخص‌های خوداظهاری اعتراض کنید. "
           "بازبینی از ستاد که در بررسی خوداظهاری این دفتر نقشی نداشته است دربارهٔ آن تصمیم می‌گیرد.</p>"
-          "<form method=\"post\" action=\"/offices/%s/objections\">"
+          "<form method=\"post\" action=\"/offices/%s/objections\" enctype=\"multipart/form-data\">"
           "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
           "<input type=\"hidden\" name=\"period\" value=\"%s\">"
           "<fieldset><legend>شاخص‌های مورد اعتراض</legend>",
@@ -261,11 +287,12 @@ static void objectionForm(Req *r, const char *zOffice, const char *zPeriod,
   for(k=0; k<pScheme->nInd; k++){
     const Indicator *pI = &pScheme->aInd[k];
     if( pI->source!=SRC_DECLARED && pI->source!=SRC_ROSTER ) continue;
-    html(r, "<label><input type=\"checkbox\" name=\"indicator\" value=\"%s\"> %s</label>",
-         pI->zKey, pI->zLabel);
+    html(r, "<label><input type=\"checkbox\" name=\"indicator\" value=\"%s\"%s> %s</label>",
+         pI->zKey, formHas(r, "indicator", pI->zKey) ? " checked" : "", pI->zLabel);
   }
   html(r, "</fieldset><p><label for=\"obj-text\">شرح اعتراض</label>"
-          "<textarea id=\"obj-text\" name=\"text\" required maxlength=\"4000\"></textarea></p>");
+          "<textarea id=\"obj-text\" name=\"text\" required maxlength=\"4000\">%s</textarea></p>",
+       bPost && req_form(r, "text") ? req_form(r, "text") : "");
   q = db_prepare(r->db,
     "SELECT dd.sha256, dd.name, dd.indicator FROM declaration_document dd"
     " JOIN declaration d ON d.id=dd.declaration_id JOIN period p ON p.id=d.period_id"
@@ -274,12 +301,17 @@ static void objectionForm(Req *r, const char *zOffice, const char *zPeriod,
   sqlite3_bind_text(q, 2, zPeriod, -1, SQLITE_STATIC);
   while( sqlite3_step(q)==SQLITE_ROW ){
     if( nDoc++==0 ) html(r, "<fieldset><legend>اسناد پیوست (از اسناد خوداظهاری)</legend>");
-    html(r, "<label><input type=\"checkbox\" name=\"document\" value=\"%s\"> %s</label>",
-         db_col_text(q, 0), db_col_text(q, 1));
+    html(r, "<label><input type=\"checkbox\" name=\"document\" value=\"%s\"%s> %s</label>",
+         db_col_text(q, 0), formHas(r, "document", db_col_text(q, 0)) ? " checked" : "",
+         db_col_text(q, 1));
   }
   db_finalize(q);
   if( nDoc ) html(r, "</fieldset>");
-  html(r, "<button class=\"btn primary\" type=\"submit\">ثبت اعتراض</button></form></div>");
+  html(r, "<p><label for=\"obj-files\">اسناد تازه (PDF، JPEG یا PNG، هر کدام تا ۵ مگابایت، حداکثر %s پرونده)</label>"
+          "<input id=\"obj-files\" type=\"file\" name=\"file\" multiple"
+          " accept=\"application/pdf,image/jpeg,image/png\"></p>"
+          "<button class=\"btn primary\" type=\"submit\">ثبت اعتراض</button></form></div>",
+       fa_int(r, UPLOAD_MAX_FILES));
 }
 
 /* The whole page; zErr a Persian error to show (status already set). */
@@ -338,7 +370,8 @@ static void resultPage(Req *r, const char *zOffice, const char *zPeriodArg, cons
     html(r, "<h2>اعتراض‌ها</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\""
             " aria-label=\"اعتراض‌ها\"><table class=\"list\"><thead><tr>"
             "<th scope=\"col\">شماره</th><th scope=\"col\">شاخص‌ها</th><th scope=\"col\">تاریخ</th>"
-            "<th scope=\"col\">وضعیت</th><th scope=\"col\">دلیل تصمیم</th></tr></thead><tbody>");
+            "<th scope=\"col\">وضعیت</th><th scope=\"col\">دلیل تصمیم</th>"
+            "<th scope=\"col\">اسناد</th></tr></thead><tbody>");
     for(i=0; i<nObj; i++){
       int k;
       html(r, "<tr><td class=\"num\">%s</td><td>", fa_int(r, aObj[i].id));
@@ -346,8 +379,11 @@ static void resultPage(Req *r, const char *zOffice, const char *zPeriodArg, cons
         const Indicator *pI = bScheme ? scheme_indicator(&sch, aObj[i].azInd[k]) : 0;
         html(r, "%s%s", k ? "، " : "", pI ? pI->zLabel : aObj[i].azInd[k]);
       }
-      html(r, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", fa_date(r, aObj[i].zFiledAt),
+      html(r, "</td><td>%s</td><td>%s</td><td>%s</td><td>", fa_date(r, aObj[i].zFiledAt),
            objection_state_label(aObj[i].state), aObj[i].zReason[0] ? aObj[i].zReason : "—");
+      if( aObj[i].nDoc ) objectionDocs(r, &aObj[i]);
+      else html(r, "—");
+      html(r, "</td></tr>");
     }
     html(r, "</tbody></table></div>");
   }
@@ -385,16 +421,76 @@ void page_office_result(Req *r){
   access_object_clear(&obj);
 }
 
-/* PAGE: POST /offices/{code}/objections (period, indicator..., text, document...)
-** ROLE: declare */
+int objection_uploads(Req *r, ObjUpload **paUp, int *pnUp, DeclErr *pE){
+  ObjUpload *a;
+  int i, n = 0;
+  *paUp = 0;
+  *pnUp = 0;
+  memset(pE, 0, sizeof *pE);
+  if( r->pUpload==0 ) return 0;
+  if( r->nUpload==0 && r->pUpload->bError ){
+    decl_err(pE, 400, "file", "the upload did not arrive whole; nothing was filed",
+             "پرونده‌ها کامل نرسیدند؛ اعتراض ثبت نشد. دوباره بفرستید.");
+    return -1;
+  }
+  if( r->bUploadTooMany ){
+    decl_err(pE, 413, "file", "", "");
+    snprintf(pE->zEn, sizeof pE->zEn, "file: at most %d files with one objection; nothing was filed",
+             UPLOAD_MAX_FILES);
+    snprintf(pE->zFa, sizeof pE->zFa, "با هر اعتراض حداکثر %s پرونده می‌توان فرستاد؛ اعتراض ثبت نشد.",
+             fa_int(r, UPLOAD_MAX_FILES));
+    return -1;
+  }
+  a = req_alloc(r, sizeof(ObjUpload)*(size_t)(r->nUpload + 1));
+  for(i=0; i<r->nUpload; i++){
+    Upload *pF = &r->aUpload[i];
+    if( !pF->bFile || (pF->zName[0]==0 && pF->nSize==0) ) continue;   /* an empty file input */
+    if( pF->bTooLarge ){
+      decl_err(pE, 413, "file", "", "");
+      snprintf(pE->zEn, sizeof pE->zEn, "file \"%s\": larger than 5 MB; nothing was stored;"
+               " the objection was not filed", req_strdup(r, pF->zName));
+      snprintf(pE->zFa, sizeof pE->zFa, "پروندهٔ «%s»: حجم پرونده بیش از ۵ مگابایت است؛ چیزی ذخیره نشد."
+               " اعتراض ثبت نشد.", req_strdup(r, pF->zName));
+      return -1;
+    }
+    if( pF->bError || pF->zTmp[0]==0 ){
+      decl_err(pE, 400, "file", "", "");
+      snprintf(pE->zEn, sizeof pE->zEn, "file \"%s\": did not arrive whole; nothing was filed",
+               req_strdup(r, pF->zName));
+      snprintf(pE->zFa, sizeof pE->zFa, "پروندهٔ «%s» کامل نرسید؛ اعتراض ثبت نشد. دوباره بفرستید.",
+               req_strdup(r, pF->zName));
+      return -1;
+    }
+    a[n].zTmp = pF->zTmp;
+    a[n].zName = pF->zName;
+    a[n].nSize = pF->nSize;
+    a[n].zSha = pF->zSha256;
+    n++;
+  }
+  *paUp = a;
+  *pnUp = n;
+  return 0;
+}
+
+/* The uploads were consumed (stored or removed): the server has nothing
+** left to remove. */
+static void uploadsConsumed(Req *r){
+  int i;
+  for(i=0; i<r->nUpload; i++) r->aUpload[i].zTmp[0] = 0;
+}
+
+/* PAGE: POST /offices/{code}/objections (period, indicator..., text,
+** document... [sha256 of declaration documents], file... [new documents;
+** multipart])   ROLE: declare */
 void page_objection_file(Req *r){
   Object obj;
   const char **azInd, **azDoc;
-  int nInd = 0, nDoc = 0, i;
-  char zNow[21], *zErr = 0;
-  const char *zErrFa = 0;
+  int nInd = 0, nDoc = 0, nUp = 0, i;
+  char zNow[21];
   const char *zPeriod = req_param(r, "period");
-  long long id;
+  ObjUpload *aUp = 0;
+  DeclErr e;
+  long long id = -1;
   if( !officeGuard(r, ACT_DECLARE, &obj) ) return;
   azInd = req_alloc(r, sizeof(char *)*(size_t)(r->nForm + 1));
   azDoc = req_alloc(r, sizeof(char *)*(size_t)(r->nForm + 1));
@@ -403,21 +499,59 @@ void page_objection_file(Req *r){
     if( strcmp(r->aForm[i].zName, "document")==0 ) azDoc[nDoc++] = r->aForm[i].zValue;
   }
   period_now(zNow);
-  {
+  if( objection_uploads(r, &aUp, &nUp, &e)==0 ){
     Actor a;
     req_actor(r, &a);
-    id = objection_file(r->db, &a, zPeriod ? zPeriod : "", r->azArg[0], azInd, nInd,
-                        req_form(r, "text"), azDoc, nDoc, zNow, &zErr, &zErrFa);
+    id = objection_file_docs(r->db, server_dir(r->pSrv), &a, zPeriod ? zPeriod : "",
+                             r->azArg[0], azInd, nInd, req_form(r, "text"), azDoc, nDoc,
+                             aUp, nUp, zNow, &e);
+    uploadsConsumed(r);
   }
   if( id>0 ){
     req_redirect(r, req_printf(r, "/offices/%s/result?period=%s&ok=filed",
                                url_q(r, r->azArg[0]), url_q(r, zPeriod)));
   }else{
-    r->status = 422;
-    resultPage(r, r->azArg[0], zPeriod, zErrFa ? zErrFa : "اعتراض ثبت نشد.");
+    r->status = e.status ? e.status : 422;
+    resultPage(r, r->azArg[0], zPeriod, e.zFa[0] ? req_strdup(r, e.zFa) : "اعتراض ثبت نشد.");
   }
-  free(zErr);
   access_object_clear(&obj);
+}
+
+/* GET /offices/{code}/objections/{id}/documents/{sha} and its API twin:
+** the office's own objection, its linked document. */
+void objection_send_document(Req *r){
+  Object obj;
+  Objection o;
+  DocRef d;
+  long long id;
+  if( access_object_office(r->db, r->azArg[0], &obj) ){
+    if( req_allow(r, ACT_OFFICE_PRIVATE, 0) ){
+      req_error2(r, 404, "دفتری با این کد در سامانه ثبت نشده است.", "no office with this code");
+    }
+    return;
+  }
+  if( !req_allow(r, ACT_OFFICE_PRIVATE, &obj) ){
+    access_object_clear(&obj);
+    return;
+  }
+  access_object_clear(&obj);
+  if( text_parse_int(r->azArg[1], &id) || id<=0 || objection_load(r->db, id, &o) ){
+    req_error2(r, 404, "اعتراضی با این شماره نیست.", "no such objection");
+    return;
+  }
+  if( strcmp(o.zOffice, r->azArg[0])!=0 || document_find_objection(r->db, id, r->azArg[2], &d) ){
+    objection_clear(&o);
+    req_error2(r, 404, "این سند پیوست این اعتراض نیست.", "no such document with this objection");
+    return;
+  }
+  objection_clear(&o);
+  send_document(r, &d);
+  free(d.zName);
+}
+
+/* PAGE: GET /offices/{code}/objections/{id}/documents/{sha}   ROLE: office_private */
+void page_objection_document(Req *r){
+  objection_send_document(r);
 }
 
 /* ---- HQ: objections ----------------------------------------------------- */
@@ -492,12 +626,8 @@ static void objectionPage(Req *r, long long id, const char *zErr){
   }
   html(r, "</dl>");
   if( o.nDoc>0 ){
-    html(r, "<p>اسناد پیوست:</p><ul>");
-    for(k=0; k<o.nDoc; k++){
-      html(r, "<li><a href=\"/periods/%s/declarations/%s/documents/%s\" dir=\"ltr\">%.12s…</a></li>",
-           url_q(r, o.zPeriod), url_q(r, o.zOffice), o.azDoc[k], o.azDoc[k]);
-    }
-    html(r, "</ul>");
+    html(r, "<p>اسناد پیوست:</p>");
+    objectionDocs(r, &o);
   }
   html(r, "</div>");
 
@@ -627,6 +757,21 @@ void page_objection_decide(Req *r){
 
 /* ---- HQ: result sets ----------------------------------------------------- */
 
+/* Why the latest draft of period p may not be published now (Persian), or
+** NULL: only a ranked period (or a published one, for a newer version). */
+static const char *publishBlocked(const Period *p){
+  switch( p->state ){
+    case PS_RANKED: case PS_PUBLISHED: return 0;
+    case PS_CLOSED: return "دوره بسته است؛ نتیجهٔ آن دیگر تغییر نمی‌کند.";
+    case PS_REVIEWING:
+      return "پیش‌نویس پیش از پایان خوداظهاری ساخته شده است؛ برای انتشار، دوباره رتبه‌بندی کنید"
+             " (دوره «رتبه‌بندی‌شده» می‌شود).";
+    default:
+      return "نتیجه تنها پس از پایان خوداظهاری منتشر می‌شود: دوره را در صفحهٔ دوره به «بررسی» ببرید"
+             " و سپس رتبه‌بندی کنید.";
+  }
+}
+
 static void resultsPage(Req *r, const char *zErr){
   Period *aP;
   int nP, i, k;
@@ -644,16 +789,24 @@ static void resultsPage(Req *r, const char *zErr){
     ResultSetInfo *aS;
     int nS;
     result_set_list(r->db, aP[i].zCode, &aS, &nS);
-    html(r, "<h2>دورهٔ <span class=\"num\" dir=\"ltr\">%s</span></h2>", aP[i].zCode);
-    html(r, "<div class=\"grid\"><form method=\"post\" action=\"/admin/results/%s/rank\">"
-            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-            "<button type=\"submit\">رتبه‌بندی (پیش‌نویس تازه)</button></form>",
-         url_q(r, aP[i].zCode), r->pWho->zCsrf);
-    if( nS>0 && !aS[0].bPublished ){
+    html(r, "<h2>دورهٔ <span class=\"num\" dir=\"ltr\">%s</span> — "
+            "<a href=\"/admin/periods/%s\" class=\"state\" data-state=\"%s\">%s</a></h2>",
+         aP[i].zCode, url_q(r, aP[i].zCode), period_state_code(aP[i].state),
+         period_state_label(aP[i].state));
+    html(r, "<div class=\"grid\">");
+    if( aP[i].state<PS_CLOSED ){
+      html(r, "<form method=\"post\" action=\"/admin/results/%s/rank\">"
+              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+              "<button type=\"submit\">رتبه‌بندی (پیش‌نویس تازه)</button></form>",
+           url_q(r, aP[i].zCode), r->pWho->zCsrf);
+    }
+    if( nS>0 && !aS[0].bPublished && publishBlocked(&aP[i])==0 ){
       html(r, "<form method=\"post\" action=\"/admin/results/%s/publish\">"
               "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
               "<button class=\"btn primary\" type=\"submit\">انتشار نسخهٔ %s</button></form>",
            url_q(r, aP[i].zCode), r->pWho->zCsrf, fa_int(r, aS[0].iVersion));
+    }else if( nS>0 && !aS[0].bPublished ){
+      html(r, "<p class=\"note\">%s</p>", publishBlocked(&aP[i]));
     }
     html(r, "</div>");
     if( nS>0 ){
@@ -693,6 +846,7 @@ void page_results(Req *r){
 /* PAGE: POST /admin/results/{period}/rank   ROLE: admin */
 void page_results_rank(Req *r){
   ResultSetInfo info;
+  Period per;
   char *zErr = 0;
   Actor a;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
@@ -701,6 +855,11 @@ void page_results_rank(Req *r){
     return;
   }
   req_actor(r, &a);
+  if( period_load(r->db, r->azArg[0], &per)==0 && per.state==PS_CLOSED ){
+    r->status = 409;
+    resultsPage(r, "رتبه‌بندی انجام نشد: دوره بسته است؛ نتیجهٔ آن دیگر تغییر نمی‌کند.");
+    return;
+  }
   if( result_rank(r->db, &a, r->azArg[0], &info, &zErr) ){
     r->status = 409;
     resultsPage(r, req_printf(r, "رتبه‌بندی انجام نشد: %s", zErr ? zErr : ""));
@@ -713,6 +872,7 @@ void page_results_rank(Req *r){
 /* PAGE: POST /admin/results/{period}/publish   ROLE: admin */
 void page_results_publish(Req *r){
   ResultSetInfo info;
+  Period per;
   char *zErr = 0;
   Actor a;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
@@ -721,7 +881,10 @@ void page_results_publish(Req *r){
     return;
   }
   req_actor(r, &a);
-  if( result_publish(r->db, &a, r->azArg[0], &info, &zErr) ){
+  if( period_load(r->db, r->azArg[0], &per)==0 && publishBlocked(&per) ){
+    r->status = 409;
+    resultsPage(r, publishBlocked(&per));
+  }else if( result_publish(r->db, &a, r->azArg[0], &info, &zErr) ){
     r->status = 409;
     resultsPage(r, "پیش‌نویس تازه‌ای برای انتشار نیست؛ نخست رتبه‌بندی کنید.");
   }else{

@@ -42,6 +42,8 @@ void api_declaration_submit(Req *r);
 ** azArg[0], azArg[1] and guard eAct; -1 when a response was sent. */
 struct Period;
 int declare_target(Req *r, int eAct, struct Period *pP);
+struct DocRef;
+void send_document(Req *r, const struct DocRef *pD);
 void declare_send_document(Req *r, const struct Period *p, const char *zOffice,
                            const char *zSha);
 /* page_declare.c */
@@ -107,6 +109,7 @@ void api_coverage_csv(Req *r);
 /* page_result.c, page_whatif.c, api_result.c (docs/ranking.md) */
 void page_office_result(Req *r);
 void page_objection_file(Req *r);
+void page_objection_document(Req *r);
 void page_objections(Req *r);
 void page_objection(Req *r);
 void page_objection_decide(Req *r);
@@ -116,8 +119,19 @@ void page_results_publish(Req *r);
 void page_whatif(Req *r);
 void api_office_result(Req *r);
 void api_objection_file(Req *r);
+void api_objection_document(Req *r);
 void api_objection_decide(Req *r);
 void api_whatif(Req *r);
+/* Not a handler: the files of a multipart objection (r->aUpload) as
+** ObjUpload (arena array; an empty file input is skipped). Returns 0, or
+** -1 with *pE (400 broken upload, 413 a file too large or too many files,
+** the file named). */
+struct ObjUpload;
+struct DeclErr;
+int objection_uploads(Req *r, struct ObjUpload **paUp, int *pnUp, struct DeclErr *pE);
+/* Not a handler: GET .../offices/{code}/objections/{id}/documents/{sha},
+** guarded by office_private on the objection's office (page and API). */
+void objection_send_document(Req *r);
 /* Not handlers: the office page's rank card, and the API's "result" member
 ** ({"period","rank","score","status","version"} or null; caller owns it). */
 void page_office_result_card(Req *r, const char *zOffice);

@@ -24,11 +24,13 @@ typedef struct Principal Principal;
 
 typedef struct Param { const char *zName; const char *zValue; } Param;
 
-/* The file part of a multipart/form-data body sent to a ROUTE_UPLOAD
-** route: streamed by the server into a temporary file under DATA/tmp as it
-** arrives (hashed on the way), never held in memory. The other parts are
-** in r->aForm. A handler that keeps the file renames it away and sets
-** zTmp[0] = 0; otherwise the server removes it after the response. */
+/* A file part of a multipart/form-data body sent to a ROUTE_UPLOAD (or
+** ROUTE_UPLOAD_MANY) route: streamed by the server into a temporary file
+** under DATA/tmp as it arrives (hashed on the way), never held in memory.
+** The other parts are in r->aForm. A handler that keeps the file renames
+** it away and sets zTmp[0] = 0; otherwise the server removes it after the
+** response. */
+#define UPLOAD_MAX_FILES 8
 typedef struct Upload {
   char zTmp[1024];          /* the temporary file; "" when none is kept */
   char zName[256];          /* file name as sent by the client */
@@ -54,6 +56,10 @@ typedef struct Req {
   Param *aForm; int nForm;  /* parsed application/x-www-form-urlencoded body */
   json_t *pJson;            /* parsed JSON body, or NULL */
   Upload *pUpload;          /* ROUTE_UPLOAD multipart requests, else NULL */
+  Upload *aUpload;          /* the same, every file part kept, in order: */
+  int nUpload;              /* ... aUpload[0] is *pUpload (ROUTE_UPLOAD_MANY
+                            ** keeps up to UPLOAD_MAX_FILES, others one) */
+  int bUploadTooMany;       /* ROUTE_UPLOAD_MANY: more file parts were sent */
   Principal *pWho;          /* the logged-in user, or NULL */
   /* response */
   int status;

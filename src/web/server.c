@@ -126,32 +126,58 @@ static unsigned routeFlagsFor(Req *r){
 
 /*
 ** Streaming uploads. A multipart/form-data body for a ROUTE_UPLOAD route
-** goes through libmicrohttpd's post processor: the first file part is
-** written to a temporary file under DATA/tmp as it arrives and hashed with
-** SHA-256 on the way; past DOC_MAX_BYTES the file is removed and the rest
-** is counted but dropped, so memory stays bounded whatever the body. The
+** goes through libmicrohttpd's post processor: each kept file part is
+** written to its own temporary file under DATA/tmp as it arrives and hashed
+** with SHA-256 on the way; past DOC_MAX_BYTES a file is removed and the
+** rest of it is counted but dropped, so memory stays bounded whatever the
+** body. A ROUTE_UPLOAD route keeps the first file part only; a
+** ROUTE_UPLOAD_MANY route keeps up to UPLOAD_MAX_FILES (r->aUpload). The
 ** other (small) parts become r->aForm.
 */
-#define UPLOAD_MAX_FIELDS 32
+#define UPLOAD_MAX_FIELDS 64
 #define UPLOAD_MAX_FIELD  (64 * 1024)
 
 typedef struct UploadState {
-  Upload u;                           /* first: r->pUpload points here */
+  Upload aFile[UPLOAD_MAX_FILES];     /* first: r->pUpload points at aFile[0] */
+  int nFile;                          /* file parts kept so far */
+  int mxFile;                         /* 1, or UPLOAD_MAX_FILES */
   struct MHD_PostProcessor *pPost;
   Req *r;
-  int fd;                             /* temporary file, or -1 */
+  int fd;                             /* temporary file of aFile[nFile-1], or -1 */
   crypto_hash_sha256_state sha;
   int nField;
   char *azName[UPLOAD_MAX_FIELDS];
   Buf aValue[UPLOAD_MAX_FIELDS];
-  int bInFile;                        /* the current part is the kept file */
-  int bSkipFile;                      /* a second file part: dropped */
+  int bInFile;                        /* the current part is aFile[nFile-1] */
+  int bSkipFile;                      /* a file part beyond mxFile: dropped */
 } UploadState;
 
-/* Stop keeping the file: close and remove it. */
+/* Stop keeping file i: close and remove it. */
+static void uploadDropFile(UploadState *pU, int i){
+  if( i==pU->nFile-1 && pU->fd>=0 ){ close(pU->fd); pU->fd = -1; }
+  if( pU->aFile[i].zTmp[0] ){ unlink(pU->aFile[i].zTmp); pU->aFile[i].zTmp[0] = 0; }
+}
+
+/* Stop keeping every file. */
 static void uploadDrop(UploadState *pU){
+  int i;
+  for(i=0; i<pU->nFile; i++) uploadDropFile(pU, i);
   if( pU->fd>=0 ){ close(pU->fd); pU->fd = -1; }
-  if( pU->u.zTmp[0] ){ unlink(pU->u.zTmp); pU->u.zTmp[0] = 0; }
+}
+
+/* The current file part is complete: close it and set its hash. */
+static void uploadFinishFile(UploadState *pU){
+  Upload *pF;
+  if( pU->nFile==0 ) return;
+  pF = &pU->aFile[pU->nFile-1];
+  if( pU->fd>=0 ){
+    unsigned char a[crypto_hash_sha256_BYTES];
+    if( close(pU->fd)!=0 ) pF->bError = 1;
+    pU->fd = -1;
+    crypto_hash_sha256_final(&pU->sha, a);
+    sodium_bin2hex(pF->zSha256, sizeof pF->zSha256, a, sizeof a);
+  }
+  if( pF->bError ) uploadDropFile(pU, pU->nFile-1);
 }
 
 static enum MHD_Result onPostData(void *cls, enum MHD_ValueKind kind,
@@ -159,36 +185,45 @@ static enum MHD_Result onPostData(void *cls, enum MHD_ValueKind kind,
                                   const char *zCType, const char *zEnc,
                                   const char *zData, uint64_t off, size_t n){
   UploadState *pU = cls;
+  Upload *pF = pU->nFile ? &pU->aFile[pU->nFile-1] : 0;
   (void)kind; (void)zCType; (void)zEnc;
   if( zKey==0 ) return MHD_YES;
   if( zFilename ){
-    if( off==0 && (!pU->u.bFile || pU->u.nSize>0 || strcmp(zKey, pU->u.zField)!=0) ){
-      if( pU->u.bFile ){
-        /* only the first file part of a request is kept */
+    /* A new part starts at offset 0, unless this is another call for the
+    ** same part before any of its content arrived. */
+    int bSame = pF && pU->bInFile && pF->nSize==0 && strcmp(zKey, pF->zField)==0
+             && strncmp(zFilename, pF->zName, sizeof pF->zName - 1)==0;
+    if( off==0 && !bSame ){
+      uploadFinishFile(pU);
+      if( pU->nFile>=pU->mxFile ){
+        /* only the first mxFile file parts of a request are kept */
         pU->bInFile = 0;
         pU->bSkipFile = 1;
+        if( pU->mxFile>1 ) pU->r->bUploadTooMany = 1;
       }else{
-        pU->u.bFile = 1;
+        pF = &pU->aFile[pU->nFile++];
         pU->bInFile = 1;
-        snprintf(pU->u.zField, sizeof pU->u.zField, "%s", zKey);
-        snprintf(pU->u.zName, sizeof pU->u.zName, "%s", zFilename);
+        pF->bFile = 1;
+        snprintf(pF->zField, sizeof pF->zField, "%s", zKey);
+        snprintf(pF->zName, sizeof pF->zName, "%s", zFilename);
         crypto_hash_sha256_init(&pU->sha);
-        pU->fd = document_tmpfile(server_dir(pU->r->pSrv), pU->u.zTmp, sizeof pU->u.zTmp);
-        if( pU->fd<0 ) pU->u.bError = 1;
+        pU->fd = document_tmpfile(server_dir(pU->r->pSrv), pF->zTmp, sizeof pF->zTmp);
+        if( pU->fd<0 ) pF->bError = 1;
       }
     }
     if( !pU->bInFile || n==0 ) return MHD_YES;
-    pU->u.nSize += (long long)n;
-    if( pU->u.nSize > DOC_MAX_BYTES ){
-      pU->u.bTooLarge = 1;
-      uploadDrop(pU);
+    pF = &pU->aFile[pU->nFile-1];
+    pF->nSize += (long long)n;
+    if( pF->nSize > DOC_MAX_BYTES ){
+      pF->bTooLarge = 1;
+      uploadDropFile(pU, pU->nFile-1);
       return MHD_YES;
     }
     if( pU->fd>=0 ){
       size_t nDone = 0;
       while( nDone<n ){
         ssize_t w = write(pU->fd, zData + nDone, n - nDone);
-        if( w<=0 ){ pU->u.bError = 1; uploadDrop(pU); break; }
+        if( w<=0 ){ pF->bError = 1; uploadDropFile(pU, pU->nFile-1); break; }
         nDone += (size_t)w;
       }
       crypto_hash_sha256_update(&pU->sha, (const unsigned char *)zData, n);
@@ -213,30 +248,35 @@ static enum MHD_Result onPostData(void *cls, enum MHD_ValueKind kind,
 static int uploadBegin(Req *r, unsigned flags){
   const char *zType = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "Content-Type");
   UploadState *pU;
-  if( !(flags & ROUTE_UPLOAD) || zType==0
+  if( !(flags & (ROUTE_UPLOAD|ROUTE_UPLOAD_MANY)) || zType==0
    || strncasecmp(zType, "multipart/form-data", 19)!=0 ) return 0;
   pU = xcalloc(1, sizeof *pU);
   pU->fd = -1;
   pU->r = r;
+  pU->mxFile = (flags & ROUTE_UPLOAD_MANY) ? UPLOAD_MAX_FILES : 1;
   pU->pPost = MHD_create_post_processor(r->pConn, 32*1024, onPostData, pU);
-  if( pU->pPost==0 ) pU->u.bError = 1;
-  r->pUpload = &pU->u;
+  if( pU->pPost==0 ) pU->aFile[0].bError = 1;
+  r->pUpload = &pU->aFile[0];
+  r->aUpload = pU->aFile;
   return 1;
 }
 
-/* The body is complete: finish the file and hand the fields to r. */
+/* A body that did not parse: every file goes, and the request says so. */
+static void uploadFail(UploadState *pU){
+  int i;
+  uploadDrop(pU);
+  for(i=0; i<pU->nFile; i++) pU->aFile[i].bError = 1;
+  pU->aFile[0].bError = 1;
+}
+
+/* The body is complete: finish the last file and hand the fields to r. */
 static void uploadEnd(Req *r){
   UploadState *pU = (UploadState *)r->pUpload;
   int i;
   if( pU->pPost ){ MHD_destroy_post_processor(pU->pPost); pU->pPost = 0; }
-  if( pU->fd>=0 ){
-    unsigned char a[crypto_hash_sha256_BYTES];
-    if( close(pU->fd)!=0 ){ pU->u.bError = 1; }
-    pU->fd = -1;
-    crypto_hash_sha256_final(&pU->sha, a);
-    sodium_bin2hex(pU->u.zSha256, sizeof pU->u.zSha256, a, sizeof a);
-  }
-  if( pU->u.bError ) uploadDrop(pU);
+  uploadFinishFile(pU);
+  if( pU->aFile[0].bError ) uploadDropFile(pU, 0);
+  r->nUpload = pU->nFile;
   r->aForm = req_alloc(r, sizeof(Param)*(size_t)(pU->nField ? pU->nField : 1));
   for(i=0; i<pU->nField; i++){
     r->aForm[i].zName = pU->azName[i];
@@ -255,6 +295,8 @@ static void uploadFree(Req *r){
   for(i=0; i<UPLOAD_MAX_FIELDS; i++) buf_free(&pU->aValue[i]);
   free(pU);
   r->pUpload = 0;
+  r->aUpload = 0;
+  r->nUpload = 0;
 }
 
 /* Did the handler set header zName? */
@@ -402,7 +444,7 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
     r = req_new(p, pConn, zMethod, zUrl);
     *ppState = r;
     flags = routeFlagsFor(r);
-    mx = (flags & ROUTE_UPLOAD) ? SERVER_MAX_UPLOAD : SERVER_MAX_BODY;
+    mx = (flags & (ROUTE_UPLOAD|ROUTE_UPLOAD_MANY)) ? SERVER_MAX_UPLOAD : SERVER_MAX_BODY;
     if( uploadBegin(r, flags) ) mx = SERVER_MAX_STREAM;
     r->mxBody = mx;
     zLen = MHD_lookup_connection_value(pConn, MHD_HEADER_KIND, "Content-Length");
@@ -420,10 +462,9 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
       r->bTooLarge = 1;
       uploadDrop(pU);
     }else if( pU->pPost && MHD_post_process(pU->pPost, zData, *pnData)!=MHD_YES ){
-      pU->u.bError = 1;
       MHD_destroy_post_processor(pU->pPost);
       pU->pPost = 0;
-      uploadDrop(pU);
+      uploadFail(pU);
     }
     *pnData = 0;
     return MHD_YES;

@@ -6,13 +6,16 @@
 #include "web/req.h"
 
 /* Route flags. */
-#define ROUTE_UPLOAD 0x01   /* body may be up to SERVER_MAX_UPLOAD bytes */
+#define ROUTE_UPLOAD 0x01   /* body may be up to SERVER_MAX_UPLOAD bytes; a
+                            ** multipart body keeps its first file (r->pUpload) */
+#define ROUTE_UPLOAD_MANY 0x02  /* the same, keeping up to UPLOAD_MAX_FILES
+                            ** files (r->aUpload, r->nUpload) */
 
 /* Body limits: ordinary requests, and upload routes. */
 #define SERVER_MAX_BODY   (1024 * 1024)
 #define SERVER_MAX_UPLOAD (6 * 1024 * 1024)
 /* A multipart body for an upload route is streamed to disk (req.h,
-** Upload): its file part is capped at DOC_MAX_BYTES (5 MB, then 413 with
+** Upload): each file part is capped at DOC_MAX_BYTES (5 MB, then 413 with
 ** nothing kept) and the whole body at SERVER_MAX_STREAM, read and dropped
 ** past the file cap so that the client still gets its answer. */
 #define SERVER_MAX_STREAM (64 * 1024 * 1024)

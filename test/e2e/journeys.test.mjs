@@ -5,12 +5,13 @@
 //
 //   office declares → region reviewer adjusts a claim and sends it back →
 //   office corrects and resubmits → reviewer accepts → region manager
-//   confirms → HQ finalises the region, ranks and publishes → office sees
-//   its breakdown and objects → an HQ reviewer upholds, a new version shows
+//   confirms → an association enters scores → HQ finalises the region,
+//   moves the period to review, ranks and publishes → office sees its
+//   breakdown and objects with a new document → an HQ reviewer reads it and
+//   upholds, a new version shows
 //   → allocation runs, the office sees its services → a citizen finds the
 //   office (typed with Arabic letters), opens it and verifies its
-//   certificate by the QR link → an association enters scores → a committee
-//   records a ruling.
+//   certificate by the QR link → a committee records a ruling.
 //
 // Every page visited is checked by session().check() in lib.mjs (lang/dir,
 // console errors, failed requests, 390 px scroll, axe, Jalali dates).
@@ -177,6 +178,25 @@ journey('region manager confirms', async () => {
   await s.close();
 });
 
+journey('an association enters scores', async () => {
+  // While the period is open (before HQ ranks it), for an office other
+  // than the one whose result the later journeys check.
+  const s = await loginAs(W, 'association', 'association');
+  await s.follow(s.page.getByRole('link', { name: 'امتیاز انجمن' }), { name: 'scores' });
+  const mine = 'امتیاز ' + sql(W.dir, `SELECT name FROM office WHERE code='${OFFICE}'`);
+  let label;
+  for (const box of await s.page.getByRole('textbox', { name: /^امتیاز / }).all()) {
+    label = await box.getAttribute('aria-label');
+    if (label !== mine) break;
+  }
+  const box = () => s.page.getByRole('textbox', { name: label, exact: true });
+  await box().fill('17');
+  await s.follow(s.page.getByRole('button', { name: 'ذخیرهٔ امتیازها' }));
+  await s.page.getByRole('status').first().waitFor();
+  assert.equal(await box().inputValue(), '17');
+  await s.close();
+}, { alone: true });
+
 journey('HQ finalises the region, ranks and publishes', async () => {
   const hq = await loginAs(W, 'hq', 'hq1');
   await hq.goto(`/hq/finalise?period=${P}`, { name: 'finalise' });
@@ -185,14 +205,21 @@ journey('HQ finalises the region, ranks and publishes', async () => {
   await flash(hq, 'منطقه نهایی شد');
   await hq.close();
 
+  // The declarations are done: HQ moves the period on to review; ranking
+  // then makes it ranked, publishing published.
   const admin = await loginAs(W, 'hq', 'admin');
-  await admin.follow(admin.page.getByRole('link', { name: 'نتیجه‌ها' }));
+  await admin.goto(`/admin/periods/${P}`, { dates: true, name: 'period' });
+  await admin.follow(admin.page.getByRole('button', { name: 'رفتن به «بررسی»' }), { dates: true });
+  assert.match(await admin.page.locator('.state').first().innerText(), /بررسی/);
+  await admin.follow(admin.page.getByRole('link', { name: 'نتیجه‌ها', exact: true }));
   const rank = admin.page.locator(`form[action="/admin/results/${P}/rank"]`);
   await admin.follow(rank.getByRole('button'), { dates: true });
   await flash(admin, 'رتبه‌بندی انجام شد');
   const pub = admin.page.locator(`form[action="/admin/results/${P}/publish"]`);
   await admin.follow(pub.getByRole('button'), { dates: true, name: 'results' });
   await flash(admin, 'نتیجه منتشر شد');
+  await admin.goto(`/admin/periods/${P}`, { dates: true });
+  assert.match(await admin.page.locator('.state').first().innerText(), /منتشرشده/);
   await admin.close();
 });
 
@@ -205,6 +232,7 @@ journey('office sees its breakdown and files an objection', async () => {
   await s.page.getByRole('group', { name: 'شاخص‌های مورد اعتراض' })
     .getByRole('checkbox', { name: 'مساحت دفتر' }).check();
   await s.page.getByLabel('شرح اعتراض').fill('مساحت دفتر پس از بازسازی ۵۲ متر مربع است؛ نقشهٔ جدید پیوست است.');
+  await s.page.getByLabel(/اسناد تازه/).setInputFiles({ name: 'نقشه.png', mimeType: 'image/png', buffer: PNG });
   await s.follow(s.page.getByRole('button', { name: 'ثبت اعتراض' }), { dates: true });
   await flash(s, 'اعتراض ثبت شد');
   await s.close();
@@ -215,6 +243,11 @@ journey('HQ reviewer upholds the objection and the new version shows', async () 
   await s.follow(s.page.getByRole('link', { name: 'اعتراض‌ها' }), { dates: true });
   const row = s.page.getByRole('row').filter({ hasText: OFFICE });
   await s.follow(row.getByRole('link'), { dates: true, name: 'objection' });
+  // The new document filed with the objection, to read before deciding.
+  const doc = s.page.getByRole('link', { name: 'نقشه.png' });
+  const res = await s.page.request.get(new URL(await doc.getAttribute('href'), s.page.url()).href);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'image/png');
   await s.page.getByRole('radio', { name: 'پذیرش اعتراض' }).check();
   await s.page.getByLabel('مساحت دفتر').fill('52');
   await s.page.getByLabel(/دلیل تصمیم/).fill('نقشهٔ پیوست مساحت ۵۲ متر مربع را نشان می‌دهد.');
@@ -288,17 +321,6 @@ journey('a citizen reads the national statistics', async () => {
   await s.follow(s.page.getByRole('navigation', { name: 'پیمایش اصلی' }).getByRole('link', { name: 'آمار' }),
                  { name: 'stats' });
   assert.match(await s.mainText(), /رتبهٔ ۱|رتبه ۱/);
-  await s.close();
-}, { alone: true });
-
-journey('an association enters scores', async () => {
-  const s = await loginAs(W, 'association', 'association');
-  await s.follow(s.page.getByRole('link', { name: 'امتیاز انجمن' }), { name: 'scores' });
-  const first = s.page.getByRole('textbox', { name: /^امتیاز / }).first();
-  await first.fill('17');
-  await s.follow(s.page.getByRole('button', { name: 'ذخیرهٔ امتیازها' }));
-  await s.page.getByRole('status').first().waitFor();
-  assert.equal(await s.page.getByRole('textbox', { name: /^امتیاز / }).first().inputValue(), '17');
   await s.close();
 }, { alone: true });
 

@@ -95,11 +95,22 @@ test('period CLI: create, list, advance, frozen scheme, bad input', (t) => {
   // a draft's scheme may still be replaced
   r = pk(['period', 'scheme', '1399-1', path.join(path.dirname(SAMPLE), 'schemes', 'default.json'), '--data', dir]);
   assert.equal(r.status, 0, r.stderr);
-  for (const want of ['declaring', 'reviewing', 'ranked', 'published', 'closed']) {
+  for (const want of ['declaring', 'reviewing']) {
     r = pk(['period', 'advance', '1399-1', '--data', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), want);
   }
+  // ranked and published follow the results (docs/ranking.md), not a hand
+  r = pk(['period', 'advance', '1399-1', '--data', dir]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /period 1399-1 cannot advance: it has no result set/);
+  assert.equal(pk(['rank', '--period', '1399-1', '--data', dir]).status, 0);
+  assert.match(pk(['period', 'list', '--data', dir]).stdout, /^1399-1\tranked\t/);
+  assert.equal(pk(['rank', '--period', '1399-1', '--publish', '--data', dir]).status, 0);
+  assert.match(pk(['period', 'list', '--data', dir]).stdout, /^1399-1\tpublished\t/);
+  r = pk(['period', 'advance', '1399-1', '--data', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'closed');
   r = pk(['period', 'advance', '1399-1', '--data', dir]);
   assert.equal(r.status, 1);
   r = pk(['period', 'scheme', '1399-1', path.join(path.dirname(SAMPLE), 'schemes', 'default.json'), '--data', dir]);

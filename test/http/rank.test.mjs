@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pk, freshData, startServer, get, SAMPLE, addUser, login } from './lib.mjs';
 
@@ -18,6 +20,22 @@ function sql(q) {
 }
 
 const NOW = '2020-10-01T08:00:00Z';
+
+// The state of a period, as `pishkhan period list` prints it.
+function periodState(code) {
+  const r = pk(['period', 'list', '--data', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const line = r.stdout.split('\n').find((l) => l.startsWith(code + '\t'));
+  return line && line.split('\t')[1];
+}
+
+// A 1x1 PNG, a minimal PDF, an HTML page (not a document type).
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const HTML = Buffer.from('<!doctype html><html><head><title>x</title></head><body><p>x</p></body></html>\n');
+const sha = (b) => createHash('sha256').update(b).digest('hex');
 
 // U-1001 and U-1002 and R-2001 finalised; U-1003 submitted only (a
 // non-participant); U-1004 suspended and R-2003 revoked in the registry.
@@ -52,6 +70,12 @@ before(async () => {
           '--declare-to', '1399/05/30', '--review-to', '1399/06/20']);
   assert.equal(r.status, 0, r.stderr);
   sql(SETUP);
+  // Declarations done and reviewed: the period is reviewing.
+  for (const want of ['declaring', 'reviewing']) {
+    r = pk(['period', 'advance', '1399-1', '--data', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), want);
+  }
 });
 after(async () => { if (srv) await srv.stop(); });
 
@@ -65,6 +89,8 @@ test('rank stores a draft and prints its summary; publish; verify MATCH', () => 
   assert.equal(n, 9);
   assert.equal(r1 + r2 + r3 + un, n);          // every office in exactly one column
   assert.equal(un, 2);                          // U-1004 suspended, R-2003 revoked
+  // A stored draft makes the reviewing period ranked.
+  assert.equal(periodState('1399-1'), 'ranked');
   // Nothing is published yet: --verify has nothing to check.
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--verify']);
   assert.equal(r.status, 1);
@@ -83,6 +109,10 @@ test('rank stores a draft and prints its summary; publish; verify MATCH', () => 
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--publish']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^published result set 1: inputs [0-9a-f]{64}, 9 offices/);
+  // ... and publishing makes it published, with its audit entry.
+  assert.equal(periodState('1399-1'), 'published');
+  assert.deepEqual(sql("SELECT json_extract(before,'$.state')||'>'||json_extract(after,'$.state')||':'||json_extract(after,'$.cause') FROM audit WHERE action='period.advance' AND object='1399-1' ORDER BY id DESC LIMIT 2").split('\n'),
+                   ['ranked>published:result.publish', 'reviewing>ranked:result.rank']);
   r = pk(['rank', '--data', dir, '--period', '1399-1', '--verify']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stdout, 'MATCH\n');
@@ -242,6 +272,138 @@ test('the objection window closes after the scheme\'s number of days', async () 
   }
 });
 
+// Every file under DATA/docs and DATA/tmp.
+function storedFiles() {
+  const out = [];
+  const walk = (d) => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      if (f.isDirectory()) walk(path.join(d, f.name)); else out.push(path.join(d, f.name));
+    }
+  };
+  walk(path.join(dir, 'docs'));
+  walk(path.join(dir, 'tmp'));
+  return out.sort();
+}
+
+// POST an objection as multipart: fields [[name, value]..], files [[bytes, name]..].
+async function fileObjection(c, url, fields, files, { api = false } = {}) {
+  const fd = new FormData();
+  if (!api) fd.append('csrf', c.csrf);
+  for (const [k, v] of fields) fd.append(k, v);
+  for (const [bytes, name] of files) fd.append('file', new Blob([bytes]), name);
+  const headers = { cookie: c.cookie };
+  if (api) headers['x-csrf-token'] = c.csrf;
+  return get(c.url + url, { method: 'POST', headers, body: fd });
+}
+
+test('objections with new documents: all or nothing, stored by content, seen only by those who may', async () => {
+  addUser(dir, 'off3', 'office', ['--office', 'U-1001']);
+  const c = (await login(srv.url, 'off3')).client;
+  const FIELDS = [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'نقشهٔ تازه و سند اجاره پیوست است.']];
+  let r = await c.get('/offices/U-1001/result?period=1399-1');
+  assert.match(r.text, /enctype="multipart\/form-data"/);
+  assert.match(r.text, /type="file" name="file" multiple/);
+  const before = storedFiles();
+  const nDocs = sql('SELECT count(*) FROM document');
+
+  // A file that is not PDF/JPEG/PNG (named .pdf) among good ones: nothing is filed or kept.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PNG, 'plan.png'], [HTML, 'lease.pdf']]);
+  assert.equal(r.status, 415, r.text);
+  assert.match(r.text, /پروندهٔ «lease\.pdf»: محتوای پرونده PDF، JPEG یا PNG نیست \(text\/html\)/);
+  assert.match(r.text, /نقشهٔ تازه و سند اجاره پیوست است\./);          // the form keeps the text
+  assert.match(r.text, /value="floor_area" checked/);
+  assert.equal(sql("SELECT count(*) FROM objection WHERE office_code='U-1001'"), '0');
+  assert.equal(sql('SELECT count(*) FROM document'), nDocs);
+  assert.deepEqual(storedFiles(), before);
+
+  // Larger than 5 MB: 413, the file named, nothing kept.
+  const big = Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]);
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PDF, 'ok.pdf'], [big, 'scan.pdf']]);
+  assert.equal(r.status, 413, r.text);
+  assert.match(r.text, /پروندهٔ «scan\.pdf»: حجم پرونده بیش از ۵ مگابایت است/);
+  assert.equal(sql("SELECT count(*) FROM objection WHERE office_code='U-1001'"), '0');
+  assert.deepEqual(storedFiles(), before);
+
+  // At most 8 files with one objection.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, Array.from({ length: 9 }, (_, i) => [PNG, `p${i}.png`]));
+  assert.equal(r.status, 413, r.text);
+  assert.match(r.text, /حداکثر ۸ پرونده/);
+  assert.deepEqual(storedFiles(), before);
+
+  // A refusal that is not about a file (no indicator) keeps no file either.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS.filter(([k]) => k !== 'indicator'), [[PNG, 'plan.png']]);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(storedFiles(), before);
+
+  // Two good files, and an empty file input (no file chosen) that is ignored.
+  r = await fileObjection(c, '/offices/U-1001/objections', FIELDS, [[PNG, 'نقشه.png'], [PDF, 'lease.pdf'], [Buffer.alloc(0), '']]);
+  assert.equal(r.status, 303, r.text);
+  const id = sql("SELECT id FROM objection WHERE office_code='U-1001'");
+  assert.equal(sql(`SELECT group_concat(od.name||':'||d.mime, ',') FROM objection_document od JOIN document d ON d.sha256=od.sha256 WHERE objection_id=${id} ORDER BY od.rowid`),
+               'نقشه.png:image/png,lease.pdf:application/pdf');
+  // Content-addressed under DATA/docs, and nothing left in DATA/tmp.
+  assert.ok(existsSync(path.join(dir, 'docs', sha(PNG).slice(0, 2), sha(PNG).slice(2))));
+  assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
+  const audit = JSON.parse(sql(`SELECT after FROM audit WHERE action='objection.file' AND object='objection:${id}'`));
+  assert.deepEqual(audit.uploaded.map((u) => [u.name, u.sha256, u.type]),
+                   [['نقشه.png', sha(PNG), 'image/png'], ['lease.pdf', sha(PDF), 'application/pdf']]);
+
+  // The office sees and downloads them.
+  const DOC = `/offices/U-1001/objections/${id}/documents/${sha(PNG)}`;
+  r = await c.get('/offices/U-1001/result?period=1399-1');
+  assert.ok(r.text.includes(`href="${DOC}"`), 'the office result page links the document');
+  const dl = await fetch(srv.url + DOC, { headers: { cookie: c.cookie } });
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'image/png');
+  assert.match(dl.headers.get('content-disposition'), /^attachment/);
+  assert.deepEqual(Buffer.from(await dl.arrayBuffer()), PNG);
+  r = await c.get('/api/v1/offices/U-1001/result?period=1399-1');
+  assert.deepEqual(r.json.objections[0].documents.map((d) => d.name), ['نقشه.png', 'lease.pdf']);
+  assert.equal((await c.get(`/api/v1/offices/U-1001/objections/${id}/documents/${sha(PDF)}`)).status, 200);
+
+  // The independent HQ reviewer sees them on the objection and downloads them.
+  const hq = (await login(srv.url, 'hqr2')).client;
+  r = await hq.get(`/objections/${id}`);
+  assert.ok(r.text.includes(`href="${DOC}"`));
+  assert.match(r.text, /نقشه\.png/);
+  assert.equal((await hq.get(DOC)).status, 200);
+
+  // Another office: 403 under this office's URL, 404 under its own.
+  const other = (await login(srv.url, 'off1')).client;
+  assert.equal((await other.get(DOC)).status, 403);
+  assert.equal((await other.get(`/offices/U-1002/objections/${id}/documents/${sha(PNG)}`)).status, 404);
+  assert.equal((await other.get(`/api/v1/offices/U-1001/objections/${id}/documents/${sha(PNG)}`)).status, 403);
+  // Nobody logged in: 401 (API) or the login page.
+  assert.equal((await get(srv.url + `/api/v1/offices/U-1001/objections/${id}/documents/${sha(PNG)}`)).status, 401);
+  // A document of no objection, or of another objection: 404.
+  assert.equal((await c.get(`/offices/U-1001/objections/${id}/documents/${sha(HTML)}`)).status, 404);
+  assert.equal((await c.get(`/offices/U-1001/objections/999/documents/${sha(PNG)}`)).status, 404);
+
+  // Attaching a document of the declaration keeps working, alongside a new file (API, multipart).
+  assert.equal((await hq.post(`/objections/${id}/decide`, { decision: 'reject', reason: 'نقشه با سند ثبتی نمی‌خواند.' })).status, 303);
+  sql(`INSERT INTO document(sha256,mime,size,created_at) VALUES('${sha(PDF)}','application/pdf',${PDF.length},'${NOW}') ON CONFLICT DO NOTHING;
+       INSERT INTO declaration_document(declaration_id,indicator,sha256,name,uploaded_at) VALUES(1,'floor_area','${sha(PDF)}','اجاره‌نامه.pdf','${NOW}');`);
+  r = await fileObjection(c, '/api/v1/offices/U-1001/objections',
+    [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'دوباره'], ['document', sha(PDF)]], [[HTML, 'x.pdf']], { api: true });
+  assert.equal(r.status, 415, r.text);
+  assert.equal(r.json.field, 'file');
+  assert.match(r.json.error, /file "x\.pdf": the content is text\/html/);
+  r = await fileObjection(c, '/api/v1/offices/U-1001/objections',
+    [['period', '1399-1'], ['indicator', 'floor_area'], ['text', 'دوباره'], ['document', sha(PDF)]], [[PNG, 'plan2.png']], { api: true });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.documents.map((d) => [d.name, d.type]), [['اجاره‌نامه.pdf', 'application/pdf'], ['plan2.png', 'image/png']]);
+  // JSON without files still works (one pending at a time: refused here).
+  r = await get(srv.url + '/api/v1/offices/U-1001/objections', { method: 'POST',
+    headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ period: '1399-1', indicators: ['floor_area'], text: 'x' }) });
+  assert.equal(r.status, 422);
+  assert.match(r.json.error, /pending/);
+  const id2 = sql("SELECT max(id) FROM objection");
+  assert.equal(sql(`SELECT count(*) FROM objection_document WHERE objection_id=${id2}`), '2');
+  assert.equal((await hq.post(`/objections/${id2}/decide`, { decision: 'reject', reason: 'تکراری' })).status, 303);
+});
+
 test('what-if: counts by type and region, changed offices, nothing stored', async () => {
   const dump = () => sql('SELECT id,version,state,inputs_hash FROM result_set ORDER BY id') + '|' +
     sql('SELECT count(*), total(score), total(rank), group_concat(length(breakdown)) FROM result');
@@ -283,6 +445,7 @@ test('HQ can rank and publish from the results page', async () => {
   assert.match(r.text, /1399-1/);
   r = await a.post('/admin/results/1399-1/rank', {});
   assert.equal(r.status, 303);
+  assert.equal(periodState('1399-1'), 'published');   // a newer draft: the period stays published
   const v = sql("SELECT max(version) FROM result_set");
   assert.equal(sql(`SELECT state FROM result_set WHERE version=${v}`), 'draft');
   // The office sees the draft (factual-accuracy window) before publication.
@@ -295,4 +458,66 @@ test('HQ can rank and publish from the results page', async () => {
   r = await a.post('/admin/results/1399-1/publish', {});
   assert.equal(r.status, 409);
   assert.equal(pk(['rank', '--data', dir, '--period', '1399-1', '--verify']).status, 0);
+});
+
+test('period states follow the results: ranked by a stored set, published by publication', async () => {
+  const adv = (code) => pk(['period', 'advance', code, '--data', dir]);
+  // A dry run while offices still declare: stored, but the period stays and cannot publish.
+  let r = pk(['period', 'create', '1400-2', '--data', dir, '--declare-from', '1400/08/01',
+              '--declare-to', '1400/08/30', '--review-to', '1400/09/20']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(adv('1400-2').stdout.trim(), 'declaring');
+  assert.equal(pk(['rank', '--data', dir, '--period', '1400-2']).status, 0);
+  assert.equal(periodState('1400-2'), 'declaring');
+  r = pk(['rank', '--data', dir, '--period', '1400-2', '--publish']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /period 1400-2 is declaring: results are published once it is ranked/);
+  const a = (await login(srv.url, 'hqa')).client;
+  r = await a.get('/admin/results');
+  assert.match(r.text, /نتیجه تنها پس از پایان خوداظهاری منتشر می‌شود/);
+  assert.doesNotMatch(r.text, /action="\/admin\/results\/1400-2\/publish"/);
+  r = await a.post('/admin/results/1400-2/publish', {});
+  assert.equal(r.status, 409);
+  assert.equal(sql("SELECT count(*) FROM result_set s JOIN period p ON p.id=s.period_id WHERE p.code='1400-2' AND s.state='published'"), '0');
+
+  // The whole way by hand and by the results, on a fresh period.
+  r = pk(['period', 'create', '1400-1', '--data', dir, '--declare-from', '1400/02/01',
+          '--declare-to', '1400/02/30', '--review-to', '1400/03/20']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(adv('1400-1').stdout.trim(), 'declaring');
+  assert.equal(adv('1400-1').stdout.trim(), 'reviewing');
+  r = adv('1400-1');                                  // not ranked by hand without a result set
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no result set: rank it/);
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /id="advance-blocked"/);
+  assert.doesNotMatch(r.text, /action="\/admin\/periods\/1400-1\/advance"/);
+  r = await a.post('/admin/periods/1400-1/advance', {});
+  assert.equal(r.status, 409);
+  assert.match(r.text, /دوره به وضعیت بعدی نرفت: این دوره هنوز نتیجه‌ای ندارد/);
+  // HQ ranks on the page: the period is ranked.
+  assert.equal((await a.post('/admin/results/1400-1/rank', {})).status, 303);
+  assert.equal(periodState('1400-1'), 'ranked');
+  r = adv('1400-1');                                  // not published by hand either
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /nothing is published: publish its result set/);
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /رتبه‌بندی‌شده/);
+  // HQ publishes on the page: the period is published, in the same transaction.
+  r = await a.post('/admin/results/1400-1/publish', {});
+  assert.equal(r.status, 303);
+  assert.equal(periodState('1400-1'), 'published');
+  r = await a.get('/admin/periods/1400-1');
+  assert.match(r.text, /منتشرشده/);
+  assert.match(r.text, /action="\/admin\/periods\/1400-1\/advance"/);
+  assert.equal(JSON.parse(sql("SELECT after FROM audit WHERE action='period.advance' AND object='1400-1' ORDER BY id DESC LIMIT 1")).cause,
+               'result.publish');
+  // Closing ends it: no more ranking or publishing.
+  assert.equal(adv('1400-1').stdout.trim(), 'closed');
+  r = pk(['rank', '--data', dir, '--period', '1400-1']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /closed/);
+  assert.equal((await a.post('/admin/results/1400-1/rank', {})).status, 409);
+  assert.equal(adv('1400-1').status, 1);
+  assert.equal(pk(['audit', 'verify', '--data', dir]).status, 0);
 });
