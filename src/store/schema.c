@@ -5,6 +5,16 @@
 */
 #include "store/schema.h"
 
+/* The three triggers (insert, update of COLS, delete) of table T that count
+** a change to the ranking inputs (migration 9). */
+#define INPUT_TRIGGERS(T, COLS)                                              \
+  "CREATE TRIGGER input_" #T "_ins AFTER INSERT ON " #T                      \
+  " BEGIN UPDATE input_change SET n=n+1 WHERE id=1; END;"                    \
+  "CREATE TRIGGER input_" #T "_upd AFTER UPDATE OF " COLS " ON " #T          \
+  " BEGIN UPDATE input_change SET n=n+1 WHERE id=1; END;"                    \
+  "CREATE TRIGGER input_" #T "_del AFTER DELETE ON " #T                      \
+  " BEGIN UPDATE input_change SET n=n+1 WHERE id=1; END;"
+
 const char *const aMigration[] = {
 /* 1: geography, office registry, settings, audit chain. */
 "CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -469,5 +479,25 @@ const char *const aMigration[] = {
 ");"
 "CREATE INDEX right_to_reply_office ON right_to_reply(office_code, period_id, state);"
 "CREATE INDEX right_to_reply_state ON right_to_reply(state);",
+
+/* 9: a counter of changes to the ranking inputs (docs/ranking.md,
+**    "What-if"). Every insert, delete, or update of a column that
+**    snapshot_load() reads, in any table it reads, adds one to
+**    input_change.n in the same transaction, whoever writes (the server,
+**    the CLI, the sqlite3 shell). Equal counters therefore mean equal
+**    inputs, and the what-if simulator keeps a period's loaded inputs for
+**    as long as the counter stays put. */
+"CREATE TABLE input_change(id INTEGER PRIMARY KEY CHECK(id=1), n INTEGER NOT NULL);"
+"INSERT INTO input_change(id, n) VALUES(1, 0);"
+INPUT_TRIGGERS(province, "code, region_code")
+INPUT_TRIGGERS(office, "code, type, province_code, status, status_reason, licence_date,"
+               " address, postal_code, phone, licence_no, holder_name, holder_national_id")
+INPUT_TRIGGERS(period, "code, scheme_json")
+INPUT_TRIGGERS(declaration, "period_id, office_code, state")
+INPUT_TRIGGERS(claim, "declaration_id, indicator, declared, verified, decision")
+INPUT_TRIGGERS(staff, "declaration_id, insured, disability")
+INPUT_TRIGGERS(survey_stat, "period_id, office_code, n, sum")
+INPUT_TRIGGERS(association_score, "period_id, office_code, score")
+INPUT_TRIGGERS(ruling, "office_code, kind, ruling_no, state, final_date, points"),
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);
