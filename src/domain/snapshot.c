@@ -273,6 +273,55 @@ static const char *provRegion(const ProvRegion *a, int n, const char *zCode){
   return "";
 }
 
+/* The columns of an office row, for officeFill. */
+#define OFFICE_COLS                                                           \
+  "code, type, province_code, status, status_reason, ifnull(licence_date,''),"\
+  "  (address<>'')+(postal_code<>'')+(phone<>'')+(licence_no<>'')"            \
+  "  +(ifnull(licence_date,'')<>'')+(holder_name<>'')+(holder_national_id<>'')"
+
+/* Fill *pO (zeroed first) from a row of OFFICE_COLS and its region. */
+static void officeFill(sqlite3_stmt *q, SnapOffice *pO, const char *zRegion){
+  memset(pO, 0, sizeof *pO);
+  cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
+  cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
+  cpy(pO->zProvince, sizeof pO->zProvince, db_col_text(q, 2));
+  cpy(pO->zRegion, sizeof pO->zRegion, zRegion);
+  cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
+  if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
+  cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
+  pO->nRegFilled = sqlite3_column_int(q, 6);
+  pO->nRegFields = SNAP_REG_FIELDS;
+  pO->eDecl = SDECL_NONE;
+  pO->iClaim = -1;
+}
+
+/* Fill claim *pC of indicator pI from columns iCol.. of q: declared,
+** verified, decision. */
+static void claimFill(sqlite3_stmt *q, int iCol, const Indicator *pI, SnapClaim *pC){
+  pC->bClaim = 1;
+  pC->eDecision = (unsigned char)decisionFromCode((const char *)sqlite3_column_text(q, iCol+2));
+  pC->bDeclared = (unsigned char)claimValue(pI, (const char *)sqlite3_column_text(q, iCol), &pC->declared);
+  pC->bVerified = (unsigned char)claimValue(pI, (const char *)sqlite3_column_text(q, iCol+1), &pC->verified);
+}
+
+/* The columns of a ruling row, for rulingFill, and the rulings that count
+** for a period ending ?1. */
+#define RULING_COLS                                                           \
+  "id, office_code, kind, ifnull(ruling_no,''), state, ifnull(final_date,''),"\
+  "  ifnull(points,0)"
+#define RULING_COUNTS                                                         \
+  "state='final' AND final_date IS NOT NULL AND substr(final_date,1,10)<=?1"
+
+static void rulingFill(sqlite3_stmt *q, SnapRuling *pR){
+  memset(pR, 0, sizeof *pR);
+  pR->id = sqlite3_column_int64(q, 0);
+  cpy(pR->zKind, sizeof pR->zKind, db_col_text(q, 2));
+  cpy(pR->zNo, sizeof pR->zNo, db_col_text(q, 3));
+  cpy(pR->zState, sizeof pR->zState, db_col_text(q, 4));
+  cpy(pR->zFinalDate, sizeof pR->zFinalDate, db_col_text(q, 5));
+  pR->points = sqlite3_column_double(q, 6);
+}
+
 static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
                       Snapshot *p, char **pzErr);
 
@@ -282,8 +331,8 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
 ** already in order), and provinces, office codes, declaration ids and
 ** indicator keys are found by binary search or hashing. The reads share one
 ** read transaction, so the snapshot is of one moment even while others
-** write. Nearly all the time is SQLite's reading of the rows (about 45 of
-** 50 ms for the demo nation; docs/ranking.md, "What-if").
+** write. Even so, about four fifths of the instructions of a load of the
+** demo nation are SQLite's (callgrind; docs/ranking.md, "What-if").
 */
 int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
                   Snapshot *p, char **pzErr){
@@ -329,11 +378,7 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   db_finalize(q);
 
   /* Offices, in code order. */
-  q = db_prepare(db,
-    "SELECT code, type, province_code, status, status_reason, ifnull(licence_date,''),"
-    "  (address<>'')+(postal_code<>'')+(phone<>'')+(licence_no<>'')"
-    "  +(ifnull(licence_date,'')<>'')+(holder_name<>'')+(holder_national_id<>'')"
-    " FROM office");
+  q = db_prepare(db, "SELECT " OFFICE_COLS " FROM office");
   while( sqlite3_step(q)==SQLITE_ROW ){
     SnapOffice *pO;
     if( p->nOff>=nAlloc ){
@@ -341,19 +386,8 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
       p->aOff = xrealloc(p->aOff, nAlloc*sizeof(SnapOffice));
     }
     pO = &p->aOff[p->nOff++];
-    memset(pO, 0, sizeof *pO);
-    cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
+    officeFill(q, pO, provRegion(aProv, nProv, db_col_text(q, 2)));
     if( p->nOff>1 && bSorted && strcmp(pO[-1].zCode, pO->zCode)>0 ) bSorted = 0;
-    cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
-    cpy(pO->zProvince, sizeof pO->zProvince, db_col_text(q, 2));
-    cpy(pO->zRegion, sizeof pO->zRegion, provRegion(aProv, nProv, pO->zProvince));
-    cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
-    if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
-    cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
-    pO->nRegFilled = sqlite3_column_int(q, 6);
-    pO->nRegFields = SNAP_REG_FIELDS;
-    pO->eDecl = SDECL_NONE;
-    pO->iClaim = -1;
   }
   db_finalize(q);
   free(aProv);
@@ -405,12 +439,7 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
       iInd = indMapFind(&im, db_col_text(q, 1));
       if( iInd<0 ) continue;
       pC = &p->aClaim[p->aOff[iOff].iClaim + iInd];
-      pC->bClaim = 1;
-      pC->eDecision = (unsigned char)decisionFromCode((const char *)sqlite3_column_text(q, 4));
-      pC->bDeclared = (unsigned char)claimValue(&pScheme->aInd[iInd],
-                        (const char *)sqlite3_column_text(q, 2), &pC->declared);
-      pC->bVerified = (unsigned char)claimValue(&pScheme->aInd[iInd],
-                        (const char *)sqlite3_column_text(q, 3), &pC->verified);
+      claimFill(q, 2, &pScheme->aInd[iInd], pC);
     }
     db_finalize(q);
     indMapClear(&im);
@@ -466,12 +495,8 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   /* Rulings final by the period's end, by office and id. */
   if( tableExists(db, "ruling") ){
     int nR = 0;
-    q = db_prepare(db,
-      "SELECT id, office_code, kind, ifnull(ruling_no,''), state, ifnull(final_date,''),"
-      "  ifnull(points,0)"
-      " FROM ruling WHERE state='final' AND final_date IS NOT NULL"
-      "  AND substr(final_date,1,10)<=?1"
-      " ORDER BY office_code, id");
+    q = db_prepare(db, "SELECT " RULING_COLS " FROM ruling WHERE " RULING_COUNTS
+                       " ORDER BY office_code, id");
     sqlite3_bind_text(q, 1, p->zPeriodEnd, -1, SQLITE_STATIC);
     while( sqlite3_step(q)==SQLITE_ROW ){
       int iOff = codeMapFind(&map, db_col_text(q, 1));
@@ -482,13 +507,7 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
         p->aRuling = xrealloc(p->aRuling, nR*sizeof(SnapRuling));
       }
       pR = &p->aRuling[p->nRuling];
-      memset(pR, 0, sizeof *pR);
-      pR->id = sqlite3_column_int64(q, 0);
-      cpy(pR->zKind, sizeof pR->zKind, db_col_text(q, 2));
-      cpy(pR->zNo, sizeof pR->zNo, db_col_text(q, 3));
-      cpy(pR->zState, sizeof pR->zState, db_col_text(q, 4));
-      cpy(pR->zFinalDate, sizeof pR->zFinalDate, db_col_text(q, 5));
-      pR->points = sqlite3_column_double(q, 6);
+      rulingFill(q, pR);
       if( p->aOff[iOff].nRuling==0 ) p->aOff[iOff].iRuling = p->nRuling;
       p->aOff[iOff].nRuling++;
       p->nRuling++;
@@ -497,6 +516,122 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   }
   free(map.aSlot);
   return 0;
+}
+
+/*
+** Reload office i of p (a copy of an older snapshot of the same period and
+** scheme) from the database: its registry row, declaration, claims, staff
+** counts, association score and rulings — everything loadInputs reads for
+** it except the survey statistics. Returns 0, 1 when the office is gone,
+** or -1 with *pzErr.
+*/
+static int refreshOffice(sqlite3 *db, const Scheme *pScheme, long long iPeriod,
+                         Snapshot *p, int i, char **pzErr){
+  SnapOffice *pO = &p->aOff[i], o;
+  sqlite3_stmt *q;
+  long long iDecl = 0;
+  int rc = 1, k;
+  q = db_prepare(db, "SELECT " OFFICE_COLS ", ifnull((SELECT region_code FROM province"
+                     " WHERE code=province_code),'') FROM office WHERE code=?1");
+  sqlite3_bind_text(q, 1, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    officeFill(q, &o, db_col_text(q, 7));
+    rc = 0;
+  }
+  db_finalize(q);
+  if( rc ) return rc;
+  o.nSurvey = pO->nSurvey;                 /* survey_stat moves input_change.g */
+  o.surveySum = pO->surveySum;
+  free(pO->zStatusReason);
+  *pO = o;
+
+  q = db_prepare(db, "SELECT id, state FROM declaration WHERE period_id=?1 AND office_code=?2");
+  sqlite3_bind_int64(q, 1, iPeriod);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    if( strcmp(db_col_text(q, 1), "finalised")==0 ){
+      pO->eDecl = SDECL_FINAL;
+      iDecl = sqlite3_column_int64(q, 0);
+    }else{
+      pO->eDecl = SDECL_OPEN;
+    }
+  }
+  db_finalize(q);
+
+  if( iDecl && p->nInd>0 ){
+    /* Fresh claim slots at the end (the old ones, if any, go unused). */
+    pO->iClaim = p->nClaim;
+    p->nClaim += p->nInd;
+    p->aClaim = xrealloc(p->aClaim, p->nClaim*sizeof(SnapClaim));
+    memset(&p->aClaim[pO->iClaim], 0, p->nInd*sizeof(SnapClaim));
+    q = db_prepare(db, "SELECT indicator, declared, verified, decision FROM claim WHERE declaration_id=?1");
+    sqlite3_bind_int64(q, 1, iDecl);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      const char *zInd = db_col_text(q, 0);
+      for(k=0; k<p->nInd && strcmp(p->azInd[k], zInd)!=0; k++){}
+      if( k<p->nInd ) claimFill(q, 1, &pScheme->aInd[k], &p->aClaim[pO->iClaim + k]);
+    }
+    db_finalize(q);
+    q = db_prepare(db, "SELECT count(*), ifnull(sum(insured<>0),0), ifnull(sum(disability<>0),0)"
+                       " FROM staff WHERE declaration_id=?1");
+    sqlite3_bind_int64(q, 1, iDecl);
+    if( sqlite3_step(q)==SQLITE_ROW ){
+      pO->nStaff = sqlite3_column_int(q, 0);
+      pO->nInsured = sqlite3_column_int(q, 1);
+      pO->nDisabled = sqlite3_column_int(q, 2);
+    }
+    db_finalize(q);
+  }
+
+  q = db_prepare(db, "SELECT score FROM association_score"
+                     " WHERE period_id=?1 AND office_code=?2 AND score IS NOT NULL");
+  sqlite3_bind_int64(q, 1, iPeriod);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    pO->bAssoc = 1;
+    pO->assoc = sqlite3_column_double(q, 0);
+  }
+  db_finalize(q);
+
+  q = db_prepare(db, "SELECT " RULING_COLS " FROM ruling WHERE office_code=?2 AND " RULING_COUNTS
+                     " ORDER BY id");
+  sqlite3_bind_text(q, 1, p->zPeriodEnd, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  while( sqlite3_step(q)==SQLITE_ROW ){
+    p->aRuling = xrealloc(p->aRuling, (p->nRuling + 1)*sizeof(SnapRuling));
+    rulingFill(q, &p->aRuling[p->nRuling]);
+    if( pO->nRuling==0 ) pO->iRuling = p->nRuling;
+    pO->nRuling++;
+    p->nRuling++;
+  }
+  db_finalize(q);
+  (void)pzErr;
+  return 0;
+}
+
+int snapshot_refresh(sqlite3 *db, const Scheme *pScheme, const Snapshot *pOld,
+                     char **azCode, int nCode, Snapshot *p, char **pzErr){
+  long long iPeriod;
+  int i, rc = 0, bTxn = sqlite3_get_autocommit(db);
+  *pzErr = 0;
+  snapshot_copy(p, pOld);
+  if( bTxn && db_exec(db, "BEGIN")!=SQLITE_OK ) bTxn = 0;
+  iPeriod = db_int(db, 0, "SELECT id FROM period WHERE code=?1", p->zPeriod);
+  if( iPeriod==0 ){
+    *pzErr = xsprintf("no period %s", p->zPeriod);
+    rc = -1;
+  }
+  for(i=0; rc==0 && i<nCode; i++){
+    int iOff = snapshot_find(p, azCode[i]);
+    if( iOff>=0 ){
+      rc = refreshOffice(db, pScheme, iPeriod, p, iOff, pzErr);
+    }else if( db_int(db, 0, "SELECT count(*) FROM office WHERE code=?1", azCode[i])>0 ){
+      rc = 1;                               /* a new office: load whole */
+    }
+  }
+  if( bTxn ) db_exec(db, "COMMIT");
+  if( rc ) snapshot_clear(p);
+  return rc;
 }
 
 /* ---- Canonical form -------------------------------------------------- */

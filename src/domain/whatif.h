@@ -41,6 +41,8 @@ typedef struct WhatifBase {
   const char *azRegion[WHATIF_MAX_REGION];   /* into snap */
   int *aiRegion;              /* per office: its index in azRegion, or -1 */
   int aRegion[WHATIF_MAX_REGION][RANK_NCOL]; /* baseline counts by region */
+  int nRefreshed;             /* offices read again from the previous
+                              ** baseline of the period; -1: all loaded */
   int nRef;                   /* holders; changed under the cache's mutex */
 } WhatifBase;
 

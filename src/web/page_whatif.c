@@ -38,6 +38,7 @@ typedef struct WhatIf {
   const Snapshot *pSnap;       /* &pBase->snap */
   const ResultSet *pA;         /* &pBase->rs */
   int bMod, bB, bHit;
+  int nRefreshed;              /* not kept: offices read again, -1 all */
   struct timespec t0;          /* the start, for the total */
   double msLoad, msRun;
   const char *zErr;            /* Persian, for the form */
@@ -71,10 +72,13 @@ static void whatifClear(WhatIf *p){
 ** went, and whether the period's inputs came from the cache. */
 static void whatifTiming(Req *r, WhatIf *p){
   double msTotal = msSince(&p->t0);
+  const char *zHow = p->bHit ? "inputs kept"
+                  : p->nRefreshed<0 ? "inputs loaded"
+                  : req_printf(r, "inputs refreshed: %d office%s", p->nRefreshed,
+                               p->nRefreshed==1 ? "" : "s");
   req_set_header(r, "Server-Timing",
-    req_printf(r, "load;dur=%.1f;desc=\"inputs %s\", rank;dur=%.1f, render;dur=%.1f, total;dur=%.1f",
-               p->msLoad, p->bHit ? "kept" : "loaded", p->msRun,
-               msTotal - p->msLoad - p->msRun, msTotal));
+    req_printf(r, "load;dur=%.1f;desc=\"%s\", rank;dur=%.1f, render;dur=%.1f, total;dur=%.1f",
+               p->msLoad, zHow, p->msRun, msTotal - p->msLoad - p->msRun, msTotal));
 }
 
 /*
@@ -110,6 +114,7 @@ static int whatifRun(Req *r, WhatIf *p, int *pStatus){
               : "the scheme does not fit the inputs";
     return -1;
   }
+  p->nRefreshed = p->pBase->nRefreshed;
   p->pSnap = &p->pBase->snap;
   p->pA = &p->pBase->rs;
   scheme_copy(&p->mod, &p->pBase->scheme);
@@ -332,7 +337,7 @@ static void sideJson(Buf *b, const WhatIf *p, int iSide){
 }
 
 /* API: GET /api/v1/whatif?period=&thr_...=&w_KEY=   ROLE: admin
-** {"period","ms":{"load","rank"},"inputs_kept","base":{"by_type":{..},"by_region":{..}},
+** {"period","ms":{"load","rank"},"inputs_kept","inputs_refreshed","base":{"by_type":{..},"by_region":{..}},
 **  "whatif":{..},"changed":[{"office","type","region","from","to","score_from","score_to"}],
 **  "offices"}
 ** Written directly (thousands of changed offices: no JSON tree). */
@@ -349,8 +354,10 @@ void api_whatif(Req *r){
   buf_reset(b);
   buf_puts(b, "{\"period\":");
   rank_json_str(b, w.per.zCode);
-  buf_printf(b, ",\"ms\":{\"load\":%.3f,\"rank\":%.3f},\"inputs_kept\":%s,\"base\":",
+  buf_printf(b, ",\"ms\":{\"load\":%.3f,\"rank\":%.3f},\"inputs_kept\":%s,\"inputs_refreshed\":",
              w.msLoad, w.msRun, w.bHit ? "true" : "false");
+  if( w.bHit || w.nRefreshed<0 ) buf_puts(b, "null"); else buf_printf(b, "%d", w.nRefreshed);
+  buf_puts(b, ",\"base\":");
   sideJson(b, &w, 0);
   buf_puts(b, ",\"whatif\":");
   sideJson(b, &w, 1);

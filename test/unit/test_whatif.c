@@ -208,6 +208,82 @@ static void test_same_as_fresh(void **state){
   whatif_cache_free(pC);
 }
 
+/* The canonical snapshot and every result of baseline pB, in one string. */
+static char *baseText(const WhatifBase *pB){
+  Buf b = {0};
+  int i;
+  snapshot_canonical(&pB->snap, &b);
+  for(i=0; i<pB->rs.nRes; i++){
+    buf_putc(&b, '\n');
+    rank_result_json(&pB->rs, &pB->scheme, i, &b);
+  }
+  return buf_take(&b);
+}
+
+/* After each change, the kept baseline brought up to date (only the marked
+** offices read again, or all when the change concerns every office) is
+** exactly a fresh load. */
+static void test_refresh_equals_load(void **state){
+  Fx *f = *state;
+  static const struct { int bAll; const char *zSql; } aStep[] = {
+    { 0, "UPDATE claim SET decision='adjust', verified='30' WHERE declaration_id=1 AND indicator='floor_area'" },
+    { 0, "UPDATE claim SET decision='reject' WHERE declaration_id=2" },
+    { 0, "INSERT INTO claim(declaration_id,indicator,declared,decision) VALUES(1,'accessibility','true','accept')" },
+    { 0, "DELETE FROM claim WHERE declaration_id=1 AND indicator='location'" },
+    { 0, "UPDATE declaration SET state='confirmed' WHERE office_code='R-1'" },
+    { 0, "UPDATE declaration SET state='finalised' WHERE office_code='R-1'" },
+    { 0, "INSERT INTO declaration(period_id,office_code,state,created_at,updated_at)"
+         " VALUES(1,'U-2','finalised','x','x');"
+         "INSERT INTO claim(declaration_id,indicator,declared,decision)"
+         " VALUES((SELECT id FROM declaration WHERE office_code='U-2'),'floor_area','80',NULL)" },
+    { 0, "INSERT INTO staff(declaration_id,seq,name,national_id,insured,disability)"
+         " VALUES((SELECT id FROM declaration WHERE office_code='U-2'),1,'x','0000000009',1,1)" },
+    { 0, "UPDATE staff SET disability=1 WHERE declaration_id=1" },
+    { 0, "INSERT INTO association_score(period_id,office_code,score,entered_at) VALUES(1,'U-2',7,'x')" },
+    { 0, "DELETE FROM association_score WHERE office_code='R-1'" },
+    { 0, "INSERT INTO ruling(office_code,kind,ruling_no,ruling_date,points,state,final_date,created_at,updated_at)"
+         " VALUES('U-1','overcharging','1/99','2020-06-01',-10,'final','2020-07-01','x','x'),"
+         " ('U-1','overcharging','2/99','2020-06-01',-5,'final','2020-12-01','x','x')" },
+    { 0, "UPDATE ruling SET state='under_appeal' WHERE ruling_no='1/99'" },
+    { 0, "UPDATE office SET status='revoked', status_reason='by the regulator' WHERE code='U-2'" },
+    { 0, "UPDATE office SET licence_date='2011-01-01', address='a street' WHERE code='U-1'" },
+    { 0, "UPDATE claim SET decision='accept' WHERE declaration_id=1;"
+         "UPDATE association_score SET score=3 WHERE office_code='U-1'" },
+    { 1, "INSERT INTO survey_stat(period_id,office_code,n,sum,sumsq) VALUES(1,'U-1',4,17,75)" },
+    { 0, "UPDATE declaration SET state='returned' WHERE office_code='U-1'" },
+    { 1, "UPDATE province SET region_code='south' WHERE code='tehran'" },
+    { 1, "INSERT INTO office(code,type,name,province_code,city,updated_at)"
+         " VALUES('U-9','urban','n','fars','شیراز','x')" },
+    { 0, "UPDATE office SET phone='071' WHERE code='U-9'" },
+    { 1, "DELETE FROM office WHERE code='U-9'" },
+  };
+  WhatifCache *pC = whatif_cache_new();
+  const WhatifBase *pB, *pF;
+  char *zErr = 0;
+  int bHit;
+  size_t i;
+  assert_int_equal(whatif_base_get(pC, f->db, &f->p, &pB, &bHit, &zErr), WHATIF_OK);
+  whatif_base_release(pC, pB);
+  for(i=0; i<sizeof aStep/sizeof aStep[0]; i++){
+    char *zKept, *zFresh;
+    if( db_exec(f->db, aStep[i].zSql)!=SQLITE_OK ) fail_msg("%s: %s", aStep[i].zSql, sqlite3_errmsg(f->db));
+    assert_int_equal(whatif_base_get(pC, f->db, &f->p, &pB, &bHit, &zErr), WHATIF_OK);
+    assert_int_equal(bHit, 0);
+    if( aStep[i].bAll ? pB->nRefreshed!=-1 : pB->nRefreshed<1 ){
+      fail_msg("step %d: %d offices read again", (int)i, pB->nRefreshed);
+    }
+    assert_int_equal(whatif_base_get(0, f->db, &f->p, &pF, &bHit, &zErr), WHATIF_OK);
+    zKept = baseText(pB);
+    zFresh = baseText(pF);
+    if( strcmp(zKept, zFresh)!=0 ) fail_msg("step %d differs:\n%s\n---\n%s", (int)i, zKept, zFresh);
+    free(zKept);
+    free(zFresh);
+    whatif_base_release(0, pF);
+    whatif_base_release(pC, pB);
+  }
+  whatif_cache_free(pC);
+}
+
 /* Workers on their own connections share a cache while inputs change. */
 typedef struct Worker { const char *zDir; WhatifCache *pC; const Period *pP; int nHit, nBad; } Worker;
 
@@ -259,6 +335,7 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_keep_and_refresh, setup, teardown),
     cmocka_unit_test_setup_teardown(test_counter, setup, teardown),
     cmocka_unit_test_setup_teardown(test_same_as_fresh, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_refresh_equals_load, setup, teardown),
     cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
   };
   return cmocka_run_group_tests(aTest, 0, 0);
