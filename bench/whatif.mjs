@@ -5,12 +5,11 @@
 //
 // DIR holds a `pishkhan demo` nation (password demo-pishkhan). Starts
 // `pishkhan serve` on a free loopback port, logs in as an HQ admin, then
-// times, from the Server-Timing header of each response, N requests of
-// each kind:
-//   office  the API right after one office's input changed (the first
-//           request of the server loads everything; then each time after
-//           `UPDATE association_score SET score=score` on one row): that
-//           office is read again;
+// times, from the Server-Timing header of each response, the first request
+// of the server (it loads everything), then N requests of each kind:
+//   office  the API right after one office's input changed (`UPDATE
+//           association_score SET score=score` on one row): that office is
+//           read again;
 //   all     the API right after a change that concerns every office
 //           (`UPDATE province SET region_code=region_code` on one row):
 //           everything is read again;
@@ -90,9 +89,10 @@ try {
     return parts(r.headers.get('server-timing'));
   };
   const la0 = loadavg().map((x) => x.toFixed(2)).join(' ');
-  const runs = { office: [], all: [], 'warm api': [], 'warm page': [] };
+  const runs = { first: [], office: [], all: [], 'warm api': [], 'warm page': [] };
+  runs.first.push(await one('/api/v1/whatif?' + Q));
   for (let i = 0; i < N; i++) {
-    if (i > 0) touch(OFFICE);
+    touch(OFFICE);
     runs.office.push(await one('/api/v1/whatif?' + Q));
   }
   for (let i = 0; i < N; i++) {
