@@ -10,7 +10,10 @@
 ** was read at. A request reads the counter — one row — and, when it has
 ** not moved, reruns only the engine under the changed scheme. Any change
 ** to a ranking input, by any connection or process, moves the counter in
-** the same transaction, so a kept baseline is never stale.
+** the same transaction, so a kept baseline is never stale. When it has
+** moved, but only by changes to a few offices (input_change_office, and
+** input_change.g unmoved), the baseline is brought up to date by reading
+** those offices again (snapshot_refresh); otherwise it is loaded whole.
 **
 ** Thread safety: a WhatifCache is shared by the server's workers; its
 ** baselines are read-only once built and reference-counted, so a request
@@ -64,8 +67,10 @@ long long whatif_input_seq(sqlite3 *db);
 
 /*
 ** The baseline of period pPer: pCache's when it was read at the current
-** input counter, else loaded now, in one read transaction, and kept in
-** pCache (NULL: nothing is kept). *pbHit says which. Returns WHATIF_OK
+** input counter, else refreshed from pCache's older one or loaded whole,
+** in one read transaction, and kept in pCache (NULL: nothing is kept;
+** always loaded whole). *pbHit says whether it was kept; the baseline's
+** nRefreshed how it was read otherwise. Returns WHATIF_OK
 ** with *ppBase set — give it back with whatif_base_release() — or an error
 ** code with *pzErr (heap) set.
 */

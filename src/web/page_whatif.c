@@ -5,7 +5,8 @@
 **
 ** Nothing is stored. The period's baseline — its scheme, its snapshot and
 ** the engine's results under it — comes from the server's WhatifCache
-** (whatif.h) while the inputs are unchanged, else is loaded; each request
+** (whatif.h) while the inputs are unchanged, else is brought up to date
+** (the offices whose inputs changed read again) or loaded; each request
 ** then runs the pure engine once, under the changed scheme, in memory, and
 ** throws the result away. The time this takes is shown on the page and
 ** sent, part by part, as a Server-Timing header.
