@@ -275,12 +275,13 @@ static const char *provRegion(const ProvRegion *a, int n, const char *zCode){
 
 /* The columns of an office row, for officeFill. */
 #define OFFICE_COLS                                                           \
-  "code, type, province_code, status, status_reason, ifnull(licence_date,''),"\
-  "  (address<>'')+(postal_code<>'')+(phone<>'')+(licence_no<>'')"            \
-  "  +(ifnull(licence_date,'')<>'')+(holder_name<>'')+(holder_national_id<>'')"
+  "code, type, province_code, status, status_reason, licence_date,"           \
+  " address, postal_code, phone, licence_no, holder_name, holder_national_id"
+#define OFFICE_NCOL 12
 
 /* Fill *pO (zeroed first) from a row of OFFICE_COLS and its region. */
 static void officeFill(sqlite3_stmt *q, SnapOffice *pO, const char *zRegion){
+  int k;
   memset(pO, 0, sizeof *pO);
   cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
   cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
@@ -289,7 +290,7 @@ static void officeFill(sqlite3_stmt *q, SnapOffice *pO, const char *zRegion){
   cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
   if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
   cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
-  pO->nRegFilled = sqlite3_column_int(q, 6);
+  for(k=5; k<OFFICE_NCOL; k++) pO->nRegFilled += sqlite3_column_bytes(q, k)>0;
   pO->nRegFields = SNAP_REG_FIELDS;
   pO->eDecl = SDECL_NONE;
   pO->iClaim = -1;
@@ -447,16 +448,16 @@ static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
     /* Staff counts. */
     if( tableExists(db, "staff") ){
       q = db_prepare(db,
-        "SELECT declaration_id, count(*), sum(insured<>0), sum(disability<>0) FROM staff"
-        " WHERE declaration_id IN (SELECT id FROM declaration WHERE period_id=?1"
-        "   AND state='finalised') GROUP BY declaration_id");
+        "SELECT d.id, s.insured<>0, s.disability<>0"
+        " FROM declaration d JOIN staff s ON s.declaration_id=d.id"
+        " WHERE d.period_id=?1 AND d.state='finalised'");
       sqlite3_bind_int64(q, 1, iPeriod);
       while( sqlite3_step(q)==SQLITE_ROW ){
         int iOff = declOffice(aDecl, nDecl, sqlite3_column_int64(q, 0));
         if( iOff<0 ) continue;
-        p->aOff[iOff].nStaff = sqlite3_column_int(q, 1);
-        p->aOff[iOff].nInsured = sqlite3_column_int(q, 2);
-        p->aOff[iOff].nDisabled = sqlite3_column_int(q, 3);
+        p->aOff[iOff].nStaff++;
+        p->aOff[iOff].nInsured += sqlite3_column_int(q, 1);
+        p->aOff[iOff].nDisabled += sqlite3_column_int(q, 2);
       }
       db_finalize(q);
     }
@@ -535,7 +536,7 @@ static int refreshOffice(sqlite3 *db, const Scheme *pScheme, long long iPeriod,
                      " WHERE code=province_code),'') FROM office WHERE code=?1");
   sqlite3_bind_text(q, 1, pO->zCode, -1, SQLITE_STATIC);
   if( sqlite3_step(q)==SQLITE_ROW ){
-    officeFill(q, &o, db_col_text(q, 7));
+    officeFill(q, &o, db_col_text(q, OFFICE_NCOL));
     rc = 0;
   }
   db_finalize(q);
