@@ -142,8 +142,101 @@ static int claimValue(const Indicator *pI, const char *z, double *pV){
 
 static int decisionFromCode(const char *z){
   int i;
-  for(i=1; z && i<4; i++) if( strcmp(z, azDecision[i])==0 ) return i;
+  if( z==0 || (z[0]!='a' && z[0]!='r') ) return SDEC_NONE;
+  for(i=1; i<4; i++) if( strcmp(z, azDecision[i])==0 ) return i;
   return SDEC_NONE;
+}
+
+/*
+** A hash of the offices' codes (FNV-1a, open addressing, at most half
+** full): the index of an office by code in one probe or two, where a
+** binary search takes a dozen string comparisons. snapshot_load looks an
+** office up for every declaration, survey, association and ruling row.
+*/
+typedef struct CodeMap {
+  const SnapOffice *aOff;
+  int *aSlot;            /* office index + 1; 0 empty */
+  unsigned mask;
+} CodeMap;
+
+static unsigned codeHash(const char *z){
+  unsigned h = 2166136261u;
+  while( *z ){ h ^= (unsigned char)*z++; h *= 16777619u; }
+  return h;
+}
+
+static void codeMapInit(CodeMap *m, const SnapOffice *aOff, int nOff){
+  unsigned n = 16;
+  int i;
+  while( n < 2u*(unsigned)nOff ) n *= 2;
+  m->aOff = aOff;
+  m->mask = n - 1;
+  m->aSlot = xcalloc(n, sizeof(int));
+  for(i=0; i<nOff; i++){
+    unsigned h = codeHash(aOff[i].zCode) & m->mask;
+    while( m->aSlot[h] ) h = (h + 1) & m->mask;
+    m->aSlot[h] = i + 1;
+  }
+}
+
+/* The index of office zCode, or -1. */
+static int codeMapFind(const CodeMap *m, const char *zCode){
+  unsigned h = codeHash(zCode) & m->mask;
+  while( m->aSlot[h] ){
+    int i = m->aSlot[h] - 1;
+    if( strcmp(m->aOff[i].zCode, zCode)==0 ) return i;
+    h = (h + 1) & m->mask;
+  }
+  return -1;
+}
+
+/*
+** The scheme's indicators by key, sorted: a claim's indicator is found by
+** binary search, and first by a guess — the one after the previous claim's
+** in key order, which is the order the claim table's primary key hands a
+** declaration's claims out in.
+*/
+typedef struct IndMap {
+  const char **azKey;    /* sorted */
+  int *aiInd;            /* the indicator of each sorted key */
+  int n;
+  int iNext;             /* the guess: a position in azKey */
+} IndMap;
+
+static void indMapInit(IndMap *m, char **azInd, int nInd){
+  int i, j;
+  m->n = nInd;
+  m->iNext = 0;
+  m->azKey = xmalloc((nInd ? nInd : 1)*sizeof(char *));
+  m->aiInd = xmalloc((nInd ? nInd : 1)*sizeof(int));
+  for(i=0; i<nInd; i++){                   /* insertion sort: a few dozen keys */
+    for(j=i; j>0 && strcmp(m->azKey[j-1], azInd[i])>0; j--){
+      m->azKey[j] = m->azKey[j-1];
+      m->aiInd[j] = m->aiInd[j-1];
+    }
+    m->azKey[j] = azInd[i];
+    m->aiInd[j] = i;
+  }
+}
+
+static void indMapClear(IndMap *m){
+  free(m->azKey);
+  free(m->aiInd);
+}
+
+/* The indicator index of key zKey, or -1. */
+static int indMapFind(IndMap *m, const char *zKey){
+  int lo = 0, hi = m->n - 1, g = m->iNext<m->n ? m->iNext : 0;
+  if( m->n>0 && strcmp(m->azKey[g], zKey)==0 ){
+    m->iNext = g + 1;
+    return m->aiInd[g];
+  }
+  while( lo<=hi ){
+    int mid = (lo + hi)/2, c = strcmp(m->azKey[mid], zKey);
+    if( c==0 ){ m->iNext = mid + 1; return m->aiInd[mid]; }
+    if( c<0 ) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
 }
 
 /* Order of offices by code; of declaration ids. */
@@ -166,19 +259,99 @@ static int declOffice(const DeclMap *a, int n, long long id){
   return -1;
 }
 
+/* The province → region map, sorted by province code. */
+typedef struct ProvRegion { char zCode[40]; char zRegion[40]; } ProvRegion;
+
+/* The region of province zCode (binary search), or "". */
+static const char *provRegion(const ProvRegion *a, int n, const char *zCode){
+  int lo = 0, hi = n - 1;
+  while( lo<=hi ){
+    int mid = (lo + hi)/2, c = strcmp(a[mid].zCode, zCode);
+    if( c==0 ) return a[mid].zRegion;
+    if( c<0 ) lo = mid + 1; else hi = mid - 1;
+  }
+  return "";
+}
+
+/* The columns of an office row, for officeFill. */
+#define OFFICE_COLS                                                           \
+  "code, type, province_code, status, status_reason, licence_date,"           \
+  " address, postal_code, phone, licence_no, holder_name, holder_national_id"
+#define OFFICE_NCOL 12
+
+/* Fill *pO (zeroed first) from a row of OFFICE_COLS and its region. */
+static void officeFill(sqlite3_stmt *q, SnapOffice *pO, const char *zRegion){
+  int k;
+  memset(pO, 0, sizeof *pO);
+  cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
+  cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
+  cpy(pO->zProvince, sizeof pO->zProvince, db_col_text(q, 2));
+  cpy(pO->zRegion, sizeof pO->zRegion, zRegion);
+  cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
+  if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
+  cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
+  for(k=5; k<OFFICE_NCOL; k++) pO->nRegFilled += sqlite3_column_bytes(q, k)>0;
+  pO->nRegFields = SNAP_REG_FIELDS;
+  pO->eDecl = SDECL_NONE;
+  pO->iClaim = -1;
+}
+
+/* Fill claim *pC of indicator pI from columns iCol.. of q: declared,
+** verified, decision. */
+static void claimFill(sqlite3_stmt *q, int iCol, const Indicator *pI, SnapClaim *pC){
+  pC->bClaim = 1;
+  pC->eDecision = (unsigned char)decisionFromCode((const char *)sqlite3_column_text(q, iCol+2));
+  pC->bDeclared = (unsigned char)claimValue(pI, (const char *)sqlite3_column_text(q, iCol), &pC->declared);
+  pC->bVerified = (unsigned char)claimValue(pI, (const char *)sqlite3_column_text(q, iCol+1), &pC->verified);
+}
+
+/* The columns of a ruling row, for rulingFill, and the rulings that count
+** for a period ending ?1. */
+#define RULING_COLS                                                           \
+  "id, office_code, kind, ifnull(ruling_no,''), state, ifnull(final_date,''),"\
+  "  ifnull(points,0)"
+#define RULING_COUNTS                                                         \
+  "state='final' AND final_date IS NOT NULL AND substr(final_date,1,10)<=?1"
+
+static void rulingFill(sqlite3_stmt *q, SnapRuling *pR){
+  memset(pR, 0, sizeof *pR);
+  pR->id = sqlite3_column_int64(q, 0);
+  cpy(pR->zKind, sizeof pR->zKind, db_col_text(q, 2));
+  cpy(pR->zNo, sizeof pR->zNo, db_col_text(q, 3));
+  cpy(pR->zState, sizeof pR->zState, db_col_text(q, 4));
+  cpy(pR->zFinalDate, sizeof pR->zFinalDate, db_col_text(q, 5));
+  pR->points = sqlite3_column_double(q, 6);
+}
+
+static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
+                      Snapshot *p, char **pzErr);
+
 /*
-** The queries avoid joins and sorts that SQLite would do row by row: the
-** offices are read in table order and sorted here, the province → region
-** map is 31 rows, and declarations are matched to offices by binary search.
-** (The what-if simulator loads a snapshot on every request.)
+** Each table is read once, and the matching is done here rather than by
+** SQLite row by row: the offices are read in table order and sorted (unless
+** already in order), and provinces, office codes, declaration ids and
+** indicator keys are found by binary search or hashing. The reads share one
+** read transaction, so the snapshot is of one moment even while others
+** write. Even so, about four fifths of the instructions of a load of the
+** demo nation are SQLite's (callgrind; docs/ranking.md, "What-if").
 */
 int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
                   Snapshot *p, char **pzErr){
+  int bTxn = sqlite3_get_autocommit(db), rc;
+  if( bTxn && db_exec(db, "BEGIN")!=SQLITE_OK ) bTxn = 0;
+  rc = loadInputs(db, zPeriod, pScheme, p, pzErr);
+  if( bTxn ) db_exec(db, "COMMIT");
+  return rc;
+}
+
+static int loadInputs(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
+                      Snapshot *p, char **pzErr){
   sqlite3_stmt *q;
   long long iPeriod;
-  int nAlloc = 0, i, nFinal = 0, nProv = 0, nDecl = 0;
-  struct { char zCode[40]; char zRegion[40]; } *aProv = 0;
+  int nAlloc = 0, i, nFinal = 0, nProv = 0, nDecl = 0, bSorted = 1;
+  ProvRegion *aProv = 0;
   DeclMap *aDecl = 0;
+  CodeMap map;
   memset(p, 0, sizeof *p);
   *pzErr = 0;
   iPeriod = db_int(db, 0, "SELECT id FROM period WHERE code=?1", zPeriod);
@@ -198,7 +371,7 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   /* Provinces and their regions. */
   q = db_prepare(db, "SELECT code, region_code FROM province ORDER BY code");
   while( sqlite3_step(q)==SQLITE_ROW ){
-    aProv = xrealloc(aProv, (nProv + 1)*sizeof(*aProv));
+    aProv = xrealloc(aProv, (nProv + 1)*sizeof(ProvRegion));
     cpy(aProv[nProv].zCode, sizeof aProv[nProv].zCode, db_col_text(q, 0));
     cpy(aProv[nProv].zRegion, sizeof aProv[nProv].zRegion, db_col_text(q, 1));
     nProv++;
@@ -206,43 +379,28 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   db_finalize(q);
 
   /* Offices, in code order. */
-  q = db_prepare(db,
-    "SELECT code, type, province_code, status, status_reason, ifnull(licence_date,''),"
-    "  (address<>'')+(postal_code<>'')+(phone<>'')+(licence_no<>'')"
-    "  +(ifnull(licence_date,'')<>'')+(holder_name<>'')+(holder_national_id<>'')"
-    " FROM office");
+  q = db_prepare(db, "SELECT " OFFICE_COLS " FROM office");
   while( sqlite3_step(q)==SQLITE_ROW ){
     SnapOffice *pO;
-    int k;
     if( p->nOff>=nAlloc ){
       nAlloc = nAlloc ? 2*nAlloc : 1024;
       p->aOff = xrealloc(p->aOff, nAlloc*sizeof(SnapOffice));
     }
     pO = &p->aOff[p->nOff++];
-    memset(pO, 0, sizeof *pO);
-    cpy(pO->zCode, sizeof pO->zCode, db_col_text(q, 0));
-    cpy(pO->zType, sizeof pO->zType, db_col_text(q, 1));
-    cpy(pO->zProvince, sizeof pO->zProvince, db_col_text(q, 2));
-    for(k=0; k<nProv && strcmp(aProv[k].zCode, pO->zProvince)!=0; k++){}
-    if( k<nProv ) cpy(pO->zRegion, sizeof pO->zRegion, aProv[k].zRegion);
-    cpy(pO->zStatus, sizeof pO->zStatus, db_col_text(q, 3));
-    if( db_col_text(q, 4)[0] ) pO->zStatusReason = xstrdup(db_col_text(q, 4));
-    cpy(pO->zLicenceDate, sizeof pO->zLicenceDate, db_col_text(q, 5));
-    pO->nRegFilled = sqlite3_column_int(q, 6);
-    pO->nRegFields = SNAP_REG_FIELDS;
-    pO->eDecl = SDECL_NONE;
-    pO->iClaim = -1;
+    officeFill(q, pO, provRegion(aProv, nProv, db_col_text(q, 2)));
+    if( p->nOff>1 && bSorted && strcmp(pO[-1].zCode, pO->zCode)>0 ) bSorted = 0;
   }
   db_finalize(q);
   free(aProv);
-  if( p->nOff>1 ) qsort(p->aOff, p->nOff, sizeof(SnapOffice), offCmp);
+  if( p->nOff>1 && !bSorted ) qsort(p->aOff, p->nOff, sizeof(SnapOffice), offCmp);
+  codeMapInit(&map, p->aOff, p->nOff);
 
   /* Declarations of the period: which offices participate. */
   if( tableExists(db, "declaration") ){
     q = db_prepare(db, "SELECT id, office_code, state FROM declaration WHERE period_id=?1");
     sqlite3_bind_int64(q, 1, iPeriod);
     while( sqlite3_step(q)==SQLITE_ROW ){
-      int iOff = snapshot_find(p, db_col_text(q, 1));
+      int iOff = codeMapFind(&map, db_col_text(q, 1));
       if( iOff<0 ) continue;
       if( strcmp(db_col_text(q, 2), "finalised")==0 ){
         p->aOff[iOff].eDecl = SDECL_FINAL;
@@ -261,6 +419,7 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
 
   /* Claims of the finalised declarations, in indicator order. */
   if( nFinal>0 && p->nInd>0 ){
+    IndMap im;
     int k = 0;
     p->nClaim = nFinal*p->nInd;
     p->aClaim = xcalloc(p->nClaim, sizeof(SnapClaim));
@@ -272,37 +431,33 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
       " FROM declaration d JOIN claim c ON c.declaration_id=d.id"
       " WHERE d.period_id=?1 AND d.state='finalised'");
     sqlite3_bind_int64(q, 1, iPeriod);
+    indMapInit(&im, p->azInd, p->nInd);
     while( sqlite3_step(q)==SQLITE_ROW ){
       int iOff = declOffice(aDecl, nDecl, sqlite3_column_int64(q, 0));
-      const char *zInd = db_col_text(q, 1);
       SnapClaim *pC;
       int iInd;
       if( iOff<0 ) continue;
-      for(iInd=0; iInd<p->nInd && strcmp(p->azInd[iInd], zInd)!=0; iInd++){}
-      if( iInd>=p->nInd ) continue;
+      iInd = indMapFind(&im, db_col_text(q, 1));
+      if( iInd<0 ) continue;
       pC = &p->aClaim[p->aOff[iOff].iClaim + iInd];
-      pC->bClaim = 1;
-      pC->eDecision = (unsigned char)decisionFromCode((const char *)sqlite3_column_text(q, 4));
-      pC->bDeclared = (unsigned char)claimValue(&pScheme->aInd[iInd],
-                        (const char *)sqlite3_column_text(q, 2), &pC->declared);
-      pC->bVerified = (unsigned char)claimValue(&pScheme->aInd[iInd],
-                        (const char *)sqlite3_column_text(q, 3), &pC->verified);
+      claimFill(q, 2, &pScheme->aInd[iInd], pC);
     }
     db_finalize(q);
+    indMapClear(&im);
 
     /* Staff counts. */
     if( tableExists(db, "staff") ){
       q = db_prepare(db,
-        "SELECT declaration_id, count(*), sum(insured<>0), sum(disability<>0) FROM staff"
-        " WHERE declaration_id IN (SELECT id FROM declaration WHERE period_id=?1"
-        "   AND state='finalised') GROUP BY declaration_id");
+        "SELECT d.id, s.insured<>0, s.disability<>0"
+        " FROM declaration d JOIN staff s ON s.declaration_id=d.id"
+        " WHERE d.period_id=?1 AND d.state='finalised'");
       sqlite3_bind_int64(q, 1, iPeriod);
       while( sqlite3_step(q)==SQLITE_ROW ){
         int iOff = declOffice(aDecl, nDecl, sqlite3_column_int64(q, 0));
         if( iOff<0 ) continue;
-        p->aOff[iOff].nStaff = sqlite3_column_int(q, 1);
-        p->aOff[iOff].nInsured = sqlite3_column_int(q, 2);
-        p->aOff[iOff].nDisabled = sqlite3_column_int(q, 3);
+        p->aOff[iOff].nStaff++;
+        p->aOff[iOff].nInsured += sqlite3_column_int(q, 1);
+        p->aOff[iOff].nDisabled += sqlite3_column_int(q, 2);
       }
       db_finalize(q);
     }
@@ -314,7 +469,7 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
     q = db_prepare(db, "SELECT office_code, n, sum FROM survey_stat WHERE period_id=?1");
     sqlite3_bind_int64(q, 1, iPeriod);
     while( sqlite3_step(q)==SQLITE_ROW ){
-      int iOff = snapshot_find(p, db_col_text(q, 0));
+      int iOff = codeMapFind(&map, db_col_text(q, 0));
       if( iOff<0 ) continue;
       p->aOff[iOff].nSurvey = sqlite3_column_int64(q, 1);
       p->aOff[iOff].surveySum = sqlite3_column_double(q, 2);
@@ -330,7 +485,7 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
                        " WHERE period_id=?1 AND score IS NOT NULL");
     sqlite3_bind_int64(q, 1, iPeriod);
     while( sqlite3_step(q)==SQLITE_ROW ){
-      int iOff = snapshot_find(p, db_col_text(q, 0));
+      int iOff = codeMapFind(&map, db_col_text(q, 0));
       if( iOff<0 ) continue;
       p->aOff[iOff].bAssoc = 1;
       p->aOff[iOff].assoc = sqlite3_column_double(q, 1);
@@ -341,15 +496,11 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
   /* Rulings final by the period's end, by office and id. */
   if( tableExists(db, "ruling") ){
     int nR = 0;
-    q = db_prepare(db,
-      "SELECT id, office_code, kind, ifnull(ruling_no,''), state, ifnull(final_date,''),"
-      "  ifnull(points,0)"
-      " FROM ruling WHERE state='final' AND final_date IS NOT NULL"
-      "  AND substr(final_date,1,10)<=?1"
-      " ORDER BY office_code, id");
+    q = db_prepare(db, "SELECT " RULING_COLS " FROM ruling WHERE " RULING_COUNTS
+                       " ORDER BY office_code, id");
     sqlite3_bind_text(q, 1, p->zPeriodEnd, -1, SQLITE_STATIC);
     while( sqlite3_step(q)==SQLITE_ROW ){
-      int iOff = snapshot_find(p, db_col_text(q, 1));
+      int iOff = codeMapFind(&map, db_col_text(q, 1));
       SnapRuling *pR;
       if( iOff<0 ) continue;
       if( p->nRuling>=nR ){
@@ -357,20 +508,131 @@ int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
         p->aRuling = xrealloc(p->aRuling, nR*sizeof(SnapRuling));
       }
       pR = &p->aRuling[p->nRuling];
-      memset(pR, 0, sizeof *pR);
-      pR->id = sqlite3_column_int64(q, 0);
-      cpy(pR->zKind, sizeof pR->zKind, db_col_text(q, 2));
-      cpy(pR->zNo, sizeof pR->zNo, db_col_text(q, 3));
-      cpy(pR->zState, sizeof pR->zState, db_col_text(q, 4));
-      cpy(pR->zFinalDate, sizeof pR->zFinalDate, db_col_text(q, 5));
-      pR->points = sqlite3_column_double(q, 6);
+      rulingFill(q, pR);
       if( p->aOff[iOff].nRuling==0 ) p->aOff[iOff].iRuling = p->nRuling;
       p->aOff[iOff].nRuling++;
       p->nRuling++;
     }
     db_finalize(q);
   }
+  free(map.aSlot);
   return 0;
+}
+
+/*
+** Reload office i of p (a copy of an older snapshot of the same period and
+** scheme) from the database: its registry row, declaration, claims, staff
+** counts, association score and rulings — everything loadInputs reads for
+** it except the survey statistics. Returns 0, 1 when the office is gone,
+** or -1 with *pzErr.
+*/
+static int refreshOffice(sqlite3 *db, const Scheme *pScheme, long long iPeriod,
+                         Snapshot *p, int i, char **pzErr){
+  SnapOffice *pO = &p->aOff[i], o;
+  sqlite3_stmt *q;
+  long long iDecl = 0;
+  int rc = 1, k;
+  q = db_prepare(db, "SELECT " OFFICE_COLS ", ifnull((SELECT region_code FROM province"
+                     " WHERE code=province_code),'') FROM office WHERE code=?1");
+  sqlite3_bind_text(q, 1, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    officeFill(q, &o, db_col_text(q, OFFICE_NCOL));
+    rc = 0;
+  }
+  db_finalize(q);
+  if( rc ) return rc;
+  o.nSurvey = pO->nSurvey;                 /* survey_stat moves input_change.g */
+  o.surveySum = pO->surveySum;
+  free(pO->zStatusReason);
+  *pO = o;
+
+  q = db_prepare(db, "SELECT id, state FROM declaration WHERE period_id=?1 AND office_code=?2");
+  sqlite3_bind_int64(q, 1, iPeriod);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    if( strcmp(db_col_text(q, 1), "finalised")==0 ){
+      pO->eDecl = SDECL_FINAL;
+      iDecl = sqlite3_column_int64(q, 0);
+    }else{
+      pO->eDecl = SDECL_OPEN;
+    }
+  }
+  db_finalize(q);
+
+  if( iDecl && p->nInd>0 ){
+    /* Fresh claim slots at the end (the old ones, if any, go unused). */
+    pO->iClaim = p->nClaim;
+    p->nClaim += p->nInd;
+    p->aClaim = xrealloc(p->aClaim, p->nClaim*sizeof(SnapClaim));
+    memset(&p->aClaim[pO->iClaim], 0, p->nInd*sizeof(SnapClaim));
+    q = db_prepare(db, "SELECT indicator, declared, verified, decision FROM claim WHERE declaration_id=?1");
+    sqlite3_bind_int64(q, 1, iDecl);
+    while( sqlite3_step(q)==SQLITE_ROW ){
+      const char *zInd = db_col_text(q, 0);
+      for(k=0; k<p->nInd && strcmp(p->azInd[k], zInd)!=0; k++){}
+      if( k<p->nInd ) claimFill(q, 1, &pScheme->aInd[k], &p->aClaim[pO->iClaim + k]);
+    }
+    db_finalize(q);
+    q = db_prepare(db, "SELECT count(*), ifnull(sum(insured<>0),0), ifnull(sum(disability<>0),0)"
+                       " FROM staff WHERE declaration_id=?1");
+    sqlite3_bind_int64(q, 1, iDecl);
+    if( sqlite3_step(q)==SQLITE_ROW ){
+      pO->nStaff = sqlite3_column_int(q, 0);
+      pO->nInsured = sqlite3_column_int(q, 1);
+      pO->nDisabled = sqlite3_column_int(q, 2);
+    }
+    db_finalize(q);
+  }
+
+  q = db_prepare(db, "SELECT score FROM association_score"
+                     " WHERE period_id=?1 AND office_code=?2 AND score IS NOT NULL");
+  sqlite3_bind_int64(q, 1, iPeriod);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    pO->bAssoc = 1;
+    pO->assoc = sqlite3_column_double(q, 0);
+  }
+  db_finalize(q);
+
+  q = db_prepare(db, "SELECT " RULING_COLS " FROM ruling WHERE office_code=?2 AND " RULING_COUNTS
+                     " ORDER BY id");
+  sqlite3_bind_text(q, 1, p->zPeriodEnd, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, pO->zCode, -1, SQLITE_STATIC);
+  while( sqlite3_step(q)==SQLITE_ROW ){
+    p->aRuling = xrealloc(p->aRuling, (p->nRuling + 1)*sizeof(SnapRuling));
+    rulingFill(q, &p->aRuling[p->nRuling]);
+    if( pO->nRuling==0 ) pO->iRuling = p->nRuling;
+    pO->nRuling++;
+    p->nRuling++;
+  }
+  db_finalize(q);
+  (void)pzErr;
+  return 0;
+}
+
+int snapshot_refresh(sqlite3 *db, const Scheme *pScheme, const Snapshot *pOld,
+                     char **azCode, int nCode, Snapshot *p, char **pzErr){
+  long long iPeriod;
+  int i, rc = 0, bTxn = sqlite3_get_autocommit(db);
+  *pzErr = 0;
+  snapshot_copy(p, pOld);
+  if( bTxn && db_exec(db, "BEGIN")!=SQLITE_OK ) bTxn = 0;
+  iPeriod = db_int(db, 0, "SELECT id FROM period WHERE code=?1", p->zPeriod);
+  if( iPeriod==0 ){
+    *pzErr = xsprintf("no period %s", p->zPeriod);
+    rc = -1;
+  }
+  for(i=0; rc==0 && i<nCode; i++){
+    int iOff = snapshot_find(p, azCode[i]);
+    if( iOff>=0 ){
+      rc = refreshOffice(db, pScheme, iPeriod, p, iOff, pzErr);
+    }else if( db_int(db, 0, "SELECT count(*) FROM office WHERE code=?1", azCode[i])>0 ){
+      rc = 1;                               /* a new office: load whole */
+    }
+  }
+  if( bTxn ) db_exec(db, "COMMIT");
+  if( rc ) snapshot_clear(p);
+  return rc;
 }
 
 /* ---- Canonical form -------------------------------------------------- */

@@ -102,6 +102,18 @@ typedef struct Snapshot {
 int snapshot_load(sqlite3 *db, const char *zPeriod, const Scheme *pScheme,
                   Snapshot *p, char **pzErr);
 
+/*
+** The snapshot pOld (loaded under pScheme) brought up to date for the
+** offices azCode[0..nCode) — those whose inputs changed since (the marks
+** of input_change_office) — into *p: each is read again, everything else
+** is copied. Only for changes that concern single offices (not the survey
+** statistics, provinces or the scheme: input_change.g). Returns 0; 1 when
+** an office was added to or removed from the registry (*p empty: load it
+** whole); -1 with *pzErr (heap).
+*/
+int snapshot_refresh(sqlite3 *db, const Scheme *pScheme, const Snapshot *pOld,
+                     char **azCode, int nCode, Snapshot *p, char **pzErr);
+
 /* The ISO date of the last day of the Jalali half-year of a period code
 ** ("1399-1" → 1399/06/31 → "2020-09-21"). Returns 0 or -1. */
 int snapshot_period_end(const char *zPeriod, char zOut[11]);

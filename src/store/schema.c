@@ -5,6 +5,48 @@
 */
 #include "store/schema.h"
 
+/*
+** Migration 9's triggers. Each write to a ranking input adds one to
+** input_change.n (BUMP). A write that concerns one office also records the
+** new n against that office (MARK: the office of the row before and after
+** the change); any other (a province's region, a period's scheme, survey
+** statistics, which move the national mean) also sets input_change.g, the
+** n of the last change that is not an office's own.
+*/
+#define BUMP "UPDATE input_change SET n=n+1 WHERE id=1;"
+#define BUMP_ALL "UPDATE input_change SET n=n+1, g=n+1 WHERE id=1;"
+#define SEQ "(SELECT n FROM input_change WHERE id=1)"
+/* SEL: the office code and SEQ, with a FROM and WHERE clause. */
+#define MARK(SEL)                                                            \
+  "INSERT INTO input_change_office(office_code, n) SELECT " SEL              \
+  " ON CONFLICT(office_code) DO UPDATE SET n=excluded.n;"
+/* Insert, update of COLS, delete on table T: a change to every office. */
+#define GLOBAL_TRIGGERS(T, COLS)                                             \
+  "CREATE TRIGGER input_" #T "_ins AFTER INSERT ON " #T                      \
+  " BEGIN " BUMP_ALL " END;"                                                 \
+  "CREATE TRIGGER input_" #T "_upd AFTER UPDATE OF " COLS " ON " #T          \
+  " BEGIN " BUMP_ALL " END;"                                                 \
+  "CREATE TRIGGER input_" #T "_del AFTER DELETE ON " #T                      \
+  " BEGIN " BUMP_ALL " END;"
+/* The same for a table whose rows belong to one office, marking it: the
+** new row's office (SNEW), the old row's (SOLD), and on an update the old
+** row's when it is another (SMOVED). */
+#define OFFICE_TRIGGERS(T, COLS, SNEW, SOLD, SMOVED)                         \
+  "CREATE TRIGGER input_" #T "_ins AFTER INSERT ON " #T                      \
+  " BEGIN " BUMP MARK(SNEW) " END;"                                          \
+  "CREATE TRIGGER input_" #T "_upd AFTER UPDATE OF " COLS " ON " #T          \
+  " BEGIN " BUMP MARK(SNEW) MARK(SMOVED) " END;"                             \
+  "CREATE TRIGGER input_" #T "_del AFTER DELETE ON " #T                      \
+  " BEGIN " BUMP MARK(SOLD) " END;"
+/* The three selections for a table with an office_code column (C) or a
+** declaration_id (D). */
+#define C_NEW "NEW.office_code, " SEQ " WHERE true"
+#define C_OLD "OLD.office_code, " SEQ " WHERE true"
+#define C_MOVED "OLD.office_code, " SEQ " WHERE OLD.office_code<>NEW.office_code"
+#define D_NEW "office_code, " SEQ " FROM declaration WHERE id=NEW.declaration_id"
+#define D_OLD "office_code, " SEQ " FROM declaration WHERE id=OLD.declaration_id"
+#define D_MOVED D_OLD " AND OLD.declaration_id<>NEW.declaration_id"
+
 const char *const aMigration[] = {
 /* 1: geography, office registry, settings, audit chain. */
 "CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -469,5 +511,32 @@ const char *const aMigration[] = {
 ");"
 "CREATE INDEX right_to_reply_office ON right_to_reply(office_code, period_id, state);"
 "CREATE INDEX right_to_reply_state ON right_to_reply(state);",
+
+/* 9: counters of changes to the ranking inputs (docs/ranking.md,
+**    "What-if"). Every insert, delete, or update of a column that
+**    snapshot_load() reads, in any table it reads, adds one to
+**    input_change.n in the same transaction, whoever writes (the server,
+**    the CLI, the sqlite3 shell); input_change_office keeps, per office,
+**    the n of its last change, and input_change.g the n of the last change
+**    that concerns every office. Equal counters therefore mean equal
+**    inputs, and the what-if simulator keeps a period's loaded inputs for
+**    as long as n stays put, and reloads only the offices marked since
+**    when g did not move. */
+"CREATE TABLE input_change(id INTEGER PRIMARY KEY CHECK(id=1),"
+"  n INTEGER NOT NULL, g INTEGER NOT NULL);"
+"INSERT INTO input_change(id, n, g) VALUES(1, 0, 0);"
+"CREATE TABLE input_change_office(office_code TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+GLOBAL_TRIGGERS(province, "code, region_code")
+GLOBAL_TRIGGERS(period, "code, scheme_json")
+GLOBAL_TRIGGERS(survey_stat, "period_id, office_code, n, sum")
+OFFICE_TRIGGERS(office, "code, type, province_code, status, status_reason, licence_date,"
+                " address, postal_code, phone, licence_no, holder_name, holder_national_id",
+                "NEW.code, " SEQ " WHERE true", "OLD.code, " SEQ " WHERE true",
+                "OLD.code, " SEQ " WHERE OLD.code<>NEW.code")
+OFFICE_TRIGGERS(declaration, "period_id, office_code, state", C_NEW, C_OLD, C_MOVED)
+OFFICE_TRIGGERS(claim, "declaration_id, indicator, declared, verified, decision", D_NEW, D_OLD, D_MOVED)
+OFFICE_TRIGGERS(staff, "declaration_id, insured, disability", D_NEW, D_OLD, D_MOVED)
+OFFICE_TRIGGERS(association_score, "period_id, office_code, score", C_NEW, C_OLD, C_MOVED)
+OFFICE_TRIGGERS(ruling, "office_code, kind, ruling_no, state, final_date, points", C_NEW, C_OLD, C_MOVED),
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);

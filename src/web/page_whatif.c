@@ -3,12 +3,14 @@
 ** per office type and the weight of each indicator, and see at once the
 ** rank counts by type and region and the offices whose rank would change.
 **
-** Nothing is stored: each request loads the period's snapshot, runs the
-** pure engine twice (the period's scheme, then the changed one) in memory
-** and throws both away. The time this takes is shown on the page and sent
-** as a Server-Timing header.
+** Nothing is stored. The period's baseline — its scheme, its snapshot and
+** the engine's results under it — comes from the server's WhatifCache
+** (whatif.h) while the inputs are unchanged, else is brought up to date
+** (the offices whose inputs changed read again) or loaded; each request
+** then runs the pure engine once, under the changed scheme, in memory, and
+** throws the result away. The time this takes is shown on the page and
+** sent, part by part, as a Server-Timing header.
 */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,28 +20,32 @@
 #include "domain/period.h"
 #include "domain/rank.h"
 #include "domain/snapshot.h"
+#include "domain/whatif.h"
 #include "store/db.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/server.h"
 
-#define MAX_REGION 64
 static const char *const azType[2] = { "urban", "rural_ict" };
 static const char *const azTypeFa[2] = { "پیشخوان شهری", "ICT روستایی" };
 
 typedef struct WhatIf {
   Period per;
-  Scheme base, mod;
-  Snapshot snap;
-  ResultSet a, b;
-  int bBase, bMod, bSnap, bA, bB;
+  WhatifCache *pCache;         /* the server's, or NULL */
+  const WhatifBase *pBase;     /* the period's scheme, inputs and results */
+  Scheme mod;                  /* the changed scheme */
+  ResultSet b;                 /* the engine's results under it */
+  const Snapshot *pSnap;       /* &pBase->snap */
+  const ResultSet *pA;         /* &pBase->rs */
+  int bMod, bB, bHit;
+  int nRefreshed;              /* not kept: offices read again, -1 all */
+  struct timespec t0;          /* the start, for the total */
   double msLoad, msRun;
   const char *zErr;            /* Persian, for the form */
   const char *zErrEn;          /* English, for the API */
-  /* by region: [region][0 base / 1 what-if][column] */
-  int nRegion;
-  const char *azRegion[MAX_REGION];
-  int aRegion[MAX_REGION][2][RANK_NCOL];
+  /* by region (pBase->azRegion): [region][0 base / 1 what-if][column] */
+  int aRegion[WHATIF_MAX_REGION][2][RANK_NCOL];
   int nChanged;
 } WhatIf;
 
@@ -56,42 +62,67 @@ static int numParam(Req *r, const char *zName, double *pV){
   return text_parse_double(z, pV)==0 ? 1 : -1;
 }
 
-static int colOf(const RankResult *pR){
-  return pR->iRank>=1 && pR->iRank<=3 ? pR->iRank-1 : RANK_COL_UNRANKED;
-}
-
 static void whatifClear(WhatIf *p){
   if( p->bB ) rank_clear(&p->b);
-  if( p->bA ) rank_clear(&p->a);
-  if( p->bSnap ) snapshot_clear(&p->snap);
   if( p->bMod ) scheme_clear(&p->mod);
-  if( p->bBase ) scheme_clear(&p->base);
+  whatif_base_release(p->pCache, p->pBase);
+  p->pBase = 0;
 }
 
-/* Load, apply the request's changes, run both. Returns 0, or -1 with
-** p->zErr / p->zErrEn set (and the HTTP status in *pStatus). */
+/* The Server-Timing header, once the response is built: where the time
+** went, and whether the period's inputs came from the cache. */
+static void whatifTiming(Req *r, WhatIf *p){
+  double msTotal = msSince(&p->t0);
+  const char *zHow = p->bHit ? "inputs kept"
+                  : p->nRefreshed<0 ? "inputs loaded"
+                  : req_printf(r, "inputs refreshed: %d office%s", p->nRefreshed,
+                               p->nRefreshed==1 ? "" : "s");
+  req_set_header(r, "Server-Timing",
+    req_printf(r, "load;dur=%.1f;desc=\"%s\", rank;dur=%.1f, render;dur=%.1f, total;dur=%.1f",
+               p->msLoad, zHow, p->msRun, msTotal - p->msLoad - p->msRun, msTotal));
+}
+
+/*
+** Get the period's baseline (kept, or loaded now), apply the request's
+** changes to a copy of its scheme, run the engine under it and count.
+** Returns 0, or -1 with p->zErr / p->zErrEn set (and the HTTP status in
+** *pStatus). Stores nothing.
+*/
 static int whatifRun(Req *r, WhatIf *p, int *pStatus){
   const char *zPeriod = req_param(r, "period");
-  struct timespec t0;
+  struct timespec t1;
   char *zE = 0;
-  int t, k, i;
+  int t, k, i, rc;
   memset(p, 0, sizeof *p);
   *pStatus = 200;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_MONOTONIC, &p->t0);
+  p->pCache = r->pSrv ? server_whatif(r->pSrv) : 0;
   if( zPeriod && zPeriod[0] ? period_load(r->db, zPeriod, &p->per) : period_current(r->db, &p->per) ){
     *pStatus = 404;
     p->zErr = "دوره‌ای برای شبیه‌سازی نیست.";
     p->zErrEn = "no such period";
     return -1;
   }
-  if( period_scheme(r->db, &p->per, &p->base, &zE) || period_scheme(r->db, &p->per, &p->mod, &zE) ){
-    free(zE);
+  rc = whatif_base_get(p->pCache, r->db, &p->per, &p->pBase, &p->bHit, &zE);
+  free(zE);
+  if( rc!=WHATIF_OK ){
     *pStatus = 500;
-    p->zErr = "طرح امتیازدهی دوره خوانده نشد.";
-    p->zErrEn = "the period's scheme does not parse";
+    p->zErr = rc==WHATIF_ESCHEME ? "طرح امتیازدهی دوره خوانده نشد."
+            : rc==WHATIF_EINPUTS ? "ورودی‌های دوره خوانده نشد."
+            : "طرح امتیازدهی با ورودی‌ها جور نیست.";
+    p->zErrEn = rc==WHATIF_ESCHEME ? "the period's scheme does not parse"
+              : rc==WHATIF_EINPUTS ? "cannot load the period's inputs"
+              : "the scheme does not fit the inputs";
     return -1;
   }
-  p->bBase = p->bMod = 1;
+  p->nRefreshed = p->pBase->nRefreshed;
+  p->pSnap = &p->pBase->snap;
+  p->pA = &p->pBase->rs;
+  scheme_copy(&p->mod, &p->pBase->scheme);
+  p->bMod = 1;
+  p->msLoad = msSince(&p->t0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+
   /* The changes: thresholds per type, a weight per indicator. */
   for(t=0; t<2; t++){
     double v1, v2;
@@ -120,38 +151,23 @@ static int whatifRun(Req *r, WhatIf *p, int *pStatus){
     }
     if( b && w!=1 ) rank_scale_indicator(&p->mod, k, w);
   }
-  if( snapshot_load(r->db, p->per.zCode, &p->base, &p->snap, &zE) ){
-    free(zE);
-    *pStatus = 500;
-    p->zErr = "ورودی‌های دوره خوانده نشد.";
-    p->zErrEn = "cannot load the period's inputs";
-    return -1;
-  }
-  p->bSnap = 1;
-  p->msLoad = msSince(&t0);
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  if( rank_assign(&p->snap, &p->base, &p->a)!=RANK_OK
-   || (p->bA = 1, rank_assign(&p->snap, &p->mod, &p->b)!=RANK_OK) ){
+
+  /* The engine under the changed scheme; the period's own results are the
+  ** baseline's. */
+  if( rank_assign(p->pSnap, &p->mod, &p->b)!=RANK_OK ){
     *pStatus = 500;
     p->zErr = "طرح امتیازدهی با ورودی‌ها جور نیست.";
     p->zErrEn = "the scheme does not fit the inputs";
     return -1;
   }
   p->bB = 1;
-  for(i=0; i<p->a.nRes; i++){
-    const char *zReg = p->snap.aOff[i].zRegion;
-    int g;
-    for(g=0; g<p->nRegion && strcmp(p->azRegion[g], zReg)!=0; g++){}
-    if( g==p->nRegion && g<MAX_REGION ) p->azRegion[p->nRegion++] = zReg;
-    if( g<MAX_REGION ){
-      p->aRegion[g][0][colOf(&p->a.aRes[i])]++;
-      p->aRegion[g][1][colOf(&p->b.aRes[i])]++;
-    }
-    if( p->a.aRes[i].iRank!=p->b.aRes[i].iRank ) p->nChanged++;
+  for(i=0; i<p->pBase->nRegion; i++) memcpy(p->aRegion[i][0], p->pBase->aRegion[i], sizeof p->aRegion[i][0]);
+  for(i=0; i<p->pA->nRes; i++){
+    int g = p->pBase->aiRegion[i];
+    if( g>=0 ) p->aRegion[g][1][whatif_col(&p->b.aRes[i])]++;
+    if( p->pA->aRes[i].iRank!=p->b.aRes[i].iRank ) p->nChanged++;
   }
-  p->msRun = msSince(&t0);
-  req_set_header(r, "Server-Timing",
-                 req_printf(r, "load;dur=%.1f, rank;dur=%.1f", p->msLoad, p->msRun));
+  p->msRun = msSince(&t1);
   return 0;
 }
 
@@ -216,15 +232,15 @@ void page_whatif(Req *r){
       html(r, "<p><label for=\"thr-%s-%d\">%s — رتبهٔ %s</label>"
               "<input id=\"thr-%s-%d\" name=\"thr_%s_%d\" inputmode=\"decimal\" dir=\"ltr\" value=\"%s\"></p>",
            azType[t], k, azTypeFa[t], fa_int(r, k), azType[t], k, azType[t], k,
-           thrValue(r, &w.base, t, k));
+           thrValue(r, &w.pBase->scheme, t, k));
     }
   }
   html(r, "</fieldset><fieldset><legend>ضریب هر شاخص (۱ = بدون تغییر)</legend>");
-  for(k=0; k<w.base.nInd; k++){
-    const char *z = req_param(r, req_printf(r, "w_%s", w.base.aInd[k].zKey));
+  for(k=0; k<w.pBase->scheme.nInd; k++){
+    const char *z = req_param(r, req_printf(r, "w_%s", w.pBase->scheme.aInd[k].zKey));
     html(r, "<p><label for=\"w-%s\">%s</label><input id=\"w-%s\" name=\"w_%s\" inputmode=\"decimal\""
-            " dir=\"ltr\" value=\"%s\"></p>", w.base.aInd[k].zKey, w.base.aInd[k].zLabel,
-         w.base.aInd[k].zKey, w.base.aInd[k].zKey, z && z[0] ? z : "1");
+            " dir=\"ltr\" value=\"%s\"></p>", w.pBase->scheme.aInd[k].zKey, w.pBase->scheme.aInd[k].zLabel,
+         w.pBase->scheme.aInd[k].zKey, w.pBase->scheme.aInd[k].zKey, z && z[0] ? z : "1");
   }
   html(r, "</fieldset><button class=\"btn primary\" type=\"submit\">شبیه‌سازی</button> "
           "<a class=\"btn\" href=\"/admin/whatif?period=%s\">بازگشت به طرح دوره</a></form>",
@@ -235,7 +251,7 @@ void page_whatif(Req *r){
             "<div class=\"stat\"><b>%s</b><span>دفتر</span></div>"
             "<div class=\"stat\"><b>%s</b><span>دفتری که رتبه‌اش تغییر می‌کند</span></div>"
             "<div class=\"stat\"><b>%s ms</b><span>زمان محاسبه در کارساز</span></div></section>",
-         fa_int(r, w.a.nRes), fa_int(r, w.nChanged),
+         fa_int(r, w.pA->nRes), fa_int(r, w.nChanged),
          fa_num(r, req_printf(r, "%.1f", w.msLoad + w.msRun)));
 
     html(r, "<h2>رتبه‌ها به تفکیک نوع دفتر</h2>"
@@ -245,7 +261,7 @@ void page_whatif(Req *r){
     html(r, "</tr></thead><tbody>");
     for(t=0; t<2; t++){
       html(r, "<tr data-type=\"%s\"><th scope=\"row\">%s</th>", azType[t], azTypeFa[t]);
-      countCells(r, w.a.aCount[t], w.b.aCount[t]);
+      countCells(r, w.pA->aCount[t], w.b.aCount[t]);
       html(r, "</tr>");
     }
     html(r, "</tbody></table></div>");
@@ -255,9 +271,9 @@ void page_whatif(Req *r){
             "<table class=\"list\" id=\"by-region\"><thead><tr><th scope=\"col\">منطقه</th>");
     for(k=0; k<RANK_NCOL; k++) html(r, "<th scope=\"col\">%s</th>", azCol[k]);
     html(r, "</tr></thead><tbody>");
-    for(i=0; i<w.nRegion; i++){
-      char *zName = db_text(r->db, "SELECT name_fa FROM region WHERE code=?1", w.azRegion[i]);
-      html(r, "<tr data-region=\"%s\"><th scope=\"row\">%s</th>", w.azRegion[i], zName ? zName : w.azRegion[i]);
+    for(i=0; i<w.pBase->nRegion; i++){
+      char *zName = db_text(r->db, "SELECT name_fa FROM region WHERE code=?1", w.pBase->azRegion[i]);
+      html(r, "<tr data-region=\"%s\"><th scope=\"row\">%s</th>", w.pBase->azRegion[i], zName ? zName : w.pBase->azRegion[i]);
       free(zName);
       countCells(r, w.aRegion[i][0], w.aRegion[i][1]);
       html(r, "</tr>");
@@ -273,9 +289,9 @@ void page_whatif(Req *r){
               "<table class=\"list\" id=\"changed\"><thead><tr><th scope=\"col\">دفتر</th><th scope=\"col\">نوع</th>"
               "<th scope=\"col\">امتیاز اکنون</th><th scope=\"col\">رتبهٔ اکنون</th>"
               "<th scope=\"col\">امتیاز در شبیه‌سازی</th><th scope=\"col\">رتبه در شبیه‌سازی</th></tr></thead><tbody>");
-      for(i=0, n=0; i<w.a.nRes && n<500; i++){
-        const RankResult *pA = &w.a.aRes[i], *pB = &w.b.aRes[i];
-        const SnapOffice *pO = &w.snap.aOff[i];
+      for(i=0, n=0; i<w.pA->nRes && n<500; i++){
+        const RankResult *pA = &w.pA->aRes[i], *pB = &w.b.aRes[i];
+        const SnapOffice *pO = &w.pSnap->aOff[i];
         Buf b1 = {0}, b2 = {0};
         if( pA->iRank==pB->iRank ) continue;
         n++;
@@ -295,50 +311,77 @@ void page_whatif(Req *r){
   }
   whatifClear(&w);
   html_end(r);
+  whatifTiming(r, &w);
+}
+
+/* The counts of one side (0 the period's scheme, 1 the what-if) as JSON:
+** {"by_type":{TYPE:{rank1,rank2,rank3,unranked}},"by_region":{REGION:{..}}} */
+static void sideJson(Buf *b, const WhatIf *p, int iSide){
+  static const char *const azCol[RANK_NCOL] = { "rank1", "rank2", "rank3", "unranked" };
+  const ResultSet *pRs = iSide ? &p->b : p->pA;
+  int t, g, c;
+  buf_puts(b, "{\"by_type\":{");
+  for(t=0; t<2; t++){
+    buf_printf(b, "%s\"%s\":{", t ? "," : "", azType[t]);
+    for(c=0; c<RANK_NCOL; c++) buf_printf(b, "%s\"%s\":%d", c ? "," : "", azCol[c], pRs->aCount[t][c]);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, "},\"by_region\":{");
+  for(g=0; g<p->pBase->nRegion; g++){
+    if( g ) buf_putc(b, ',');
+    rank_json_str(b, p->pBase->azRegion[g]);
+    buf_putc(b, ':');
+    for(c=0; c<RANK_NCOL; c++) buf_printf(b, "%s\"%s\":%d", c ? "," : "{", azCol[c], p->aRegion[g][iSide][c]);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, "}}");
 }
 
 /* API: GET /api/v1/whatif?period=&thr_...=&w_KEY=   ROLE: admin
-** {"period","ms":{"load","rank"},"base":{"by_type":{..},"by_region":{..}},
-**  "whatif":{..},"changed":[{"office","type","region","from","to","score_from","score_to"}]} */
+** {"period","ms":{"load","rank"},"inputs_kept","inputs_refreshed","base":{"by_type":{..},"by_region":{..}},
+**  "whatif":{..},"changed":[{"office","type","region","from","to","score_from","score_to"}],
+**  "offices"}
+** Written directly (thousands of changed offices: no JSON tree). */
 void api_whatif(Req *r){
   WhatIf w;
-  int st, t, i, g;
-  json_t *pDoc, *aSide[2], *pCh;
-  static const char *const azCol[RANK_NCOL] = { "rank1", "rank2", "rank3", "unranked" };
+  Buf *b = &r->out;
+  int st, i, n;
   if( !req_allow(r, ACT_ADMIN, 0) ) return;
   if( whatifRun(r, &w, &st) ){
     req_json_error(r, st, w.zErrEn);
     whatifClear(&w);
     return;
   }
-  for(i=0; i<2; i++){
-    json_t *pT = json_object(), *pR = json_object();
-    const ResultSet *pRs = i ? &w.b : &w.a;
-    for(t=0; t<2; t++){
-      json_t *p = json_object();
-      int c;
-      for(c=0; c<RANK_NCOL; c++) json_object_set_new(p, azCol[c], json_integer(pRs->aCount[t][c]));
-      json_object_set_new(pT, azType[t], p);
-    }
-    for(g=0; g<w.nRegion; g++){
-      json_t *p = json_object();
-      int c;
-      for(c=0; c<RANK_NCOL; c++) json_object_set_new(p, azCol[c], json_integer(w.aRegion[g][i][c]));
-      json_object_set_new(pR, w.azRegion[g], p);
-    }
-    aSide[i] = json_pack("{so so}", "by_type", pT, "by_region", pR);
-  }
-  pCh = json_array();
-  for(i=0; i<w.a.nRes; i++){
-    const RankResult *pA = &w.a.aRes[i], *pB = &w.b.aRes[i];
+  buf_reset(b);
+  buf_puts(b, "{\"period\":");
+  rank_json_str(b, w.per.zCode);
+  buf_printf(b, ",\"ms\":{\"load\":%.3f,\"rank\":%.3f},\"inputs_kept\":%s,\"inputs_refreshed\":",
+             w.msLoad, w.msRun, w.bHit ? "true" : "false");
+  if( w.bHit || w.nRefreshed<0 ) buf_puts(b, "null"); else buf_printf(b, "%d", w.nRefreshed);
+  buf_puts(b, ",\"base\":");
+  sideJson(b, &w, 0);
+  buf_puts(b, ",\"whatif\":");
+  sideJson(b, &w, 1);
+  buf_puts(b, ",\"changed\":[");
+  for(i=0, n=0; i<w.pA->nRes; i++){
+    const RankResult *pA = &w.pA->aRes[i], *pB = &w.b.aRes[i];
+    const SnapOffice *pO = &w.pSnap->aOff[i];
     if( pA->iRank==pB->iRank ) continue;
-    json_array_append_new(pCh, json_pack("{ss ss ss si si sf sf}", "office", w.snap.aOff[i].zCode,
-      "type", w.snap.aOff[i].zType, "region", w.snap.aOff[i].zRegion, "from", pA->iRank,
-      "to", pB->iRank, "score_from", pA->score, "score_to", pB->score));
+    buf_puts(b, n++ ? ",{\"office\":" : "{\"office\":");
+    rank_json_str(b, pO->zCode);
+    buf_puts(b, ",\"type\":");
+    rank_json_str(b, pO->zType);
+    buf_puts(b, ",\"region\":");
+    rank_json_str(b, pO->zRegion);
+    buf_printf(b, ",\"from\":%d,\"to\":%d,\"score_from\":", pA->iRank, pB->iRank);
+    rank_num(b, pA->score);
+    buf_puts(b, ",\"score_to\":");
+    rank_num(b, pB->score);
+    buf_putc(b, '}');
   }
-  pDoc = json_pack("{ss s{sf sf} so so so si}", "period", w.per.zCode, "ms", "load", w.msLoad,
-                   "rank", w.msRun, "base", aSide[0], "whatif", aSide[1], "changed", pCh,
-                   "offices", w.a.nRes);
+  buf_printf(b, "],\"offices\":%d}\n", w.pA->nRes);
+  r->status = 200;
+  r->zType = "application/json; charset=utf-8";
   whatifClear(&w);
-  req_json(r, 200, pDoc);
+  whatifTiming(r, &w);
 }

@@ -41,9 +41,11 @@ struct Server {
   sqlite3 **aDb;      /* one connection per worker */
   int *aBusy;
   int nDb;
+  WhatifCache *pWhatif;  /* period baselines of the what-if simulator */
 };
 
 const char *server_dir(const Server *p){ return p->pOpts->zDir; }
+WhatifCache *server_whatif(const Server *p){ return p->pWhatif; }
 
 /* Take a free connection from the pool, waiting if all are in use. */
 static sqlite3 *poolAcquire(Server *p){
@@ -524,6 +526,7 @@ int server_run(const ServeOpts *pOpts){
   s.nDb = pOpts->nThread + 1;
   s.aDb = xcalloc((size_t)s.nDb, sizeof(sqlite3 *));
   s.aBusy = xcalloc((size_t)s.nDb, sizeof(int));
+  s.pWhatif = whatif_cache_new();
   for(i=0; i<s.nDb; i++){
     char *zErr = 0;
     s.aDb[i] = db_open(pOpts->zDir, 0, &zErr);
@@ -581,6 +584,7 @@ done:
   for(i=0; i<s.nDb; i++) db_close(s.aDb[i]);
   free(s.aDb);
   free(s.aBusy);
+  whatif_cache_free(s.pWhatif);
   pthread_mutex_destroy(&s.mx);
   pthread_cond_destroy(&s.cv);
   return rc;

@@ -3,6 +3,7 @@
 */
 #ifndef PK_SERVER_H
 #define PK_SERVER_H
+#include "domain/whatif.h"
 #include "web/req.h"
 
 /* Route flags. */
@@ -45,5 +46,9 @@ int server_run(const ServeOpts *pOpts);
 
 /* Data directory of the running server (for documents). */
 const char *server_dir(const Server *p);
+
+/* The what-if simulator's cache of period baselines, shared by the workers
+** and owned by the server (whatif.h). */
+WhatifCache *server_whatif(const Server *p);
 
 #endif

@@ -438,6 +438,47 @@ test('what-if: counts by type and region, changed offices, nothing stored', asyn
   assert.equal(dump(), before);
 });
 
+test('what-if keeps the period\'s inputs until one changes, and sees the change at once', async () => {
+  const a = (await login(srv.url, 'hqa')).client;
+  const q = '/api/v1/whatif?period=1399-1&w_association=2';
+  const r2001 = (j) => j.changed.find((c) => c.office === 'R-2001');
+  await a.get(q);
+  let r = await a.get(q);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.inputs_kept, true);
+  assert.match(r.headers.get('server-timing'), /load;dur=[\d.]+;desc="inputs kept", rank;dur=[\d.]+, render;dur=[\d.]+, total;dur=/);
+  assert.deepEqual([r2001(r.json).from, r2001(r.json).to], [3, 2]);
+  r = await a.get('/admin/whatif?period=1399-1&w_association=2');
+  assert.match(r.text, /href="\/offices\/R-2001"/);
+  // A write that is not a ranking input (another process) keeps them.
+  sql("UPDATE office SET name=name||' ' WHERE code='R-2001'");
+  r = await a.get(q);
+  assert.equal(r.json.inputs_kept, true);
+  // A new association score, written by another process: that office is
+  // read again at once. 5 doubled is 10 points: R-2001 stays in rank 3.
+  const score = sql("SELECT score FROM association_score WHERE office_code='R-2001'");
+  sql("UPDATE association_score SET score=5 WHERE office_code='R-2001'");
+  r = await a.get(q);
+  assert.equal(r.json.inputs_kept, false);
+  assert.equal(r.json.inputs_refreshed, 1);
+  assert.match(r.headers.get('server-timing'), /desc="inputs refreshed: 1 office"/);
+  assert.equal(r2001(r.json), undefined);
+  // The page sees it too (the same kept inputs), then the old score is back.
+  r = await a.get('/admin/whatif?period=1399-1&w_association=2');
+  assert.match(r.headers.get('server-timing'), /desc="inputs kept"/);
+  assert.doesNotMatch(r.text, /href="\/offices\/R-2001"/);
+  sql(`UPDATE association_score SET score=${score} WHERE office_code='R-2001'`);
+  r = await a.get(q);
+  assert.equal(r.json.inputs_kept, false);
+  assert.deepEqual([r2001(r.json).from, r2001(r.json).to], [3, 2]);
+  // A change for every office (a province moves region) loads them whole.
+  sql("UPDATE province SET region_code=region_code WHERE code=(SELECT province_code FROM office WHERE code='R-2001')");
+  r = await a.get(q);
+  assert.equal(r.json.inputs_refreshed, null);
+  assert.match(r.headers.get('server-timing'), /desc="inputs loaded"/);
+  assert.deepEqual([r2001(r.json).from, r2001(r.json).to], [3, 2]);
+});
+
 test('HQ can rank and publish from the results page', async () => {
   const a = (await login(srv.url, 'hqa')).client;
   let r = await a.get('/admin/results');
