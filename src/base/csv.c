@@ -13,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "mem.h"
 
@@ -246,6 +249,84 @@ static int csv_unquoted(CsvReader *p){
 }
 
 /*
+** Note field (iStart, iEnd) of zRec for csv_fast(). Returns 0.
+*/
+static int csv_fast_field(CsvReader *p, size_t iStart, size_t iEnd){
+  if( p->nField>=p->nFieldAlloc ){
+    p->nFieldAlloc = p->nFieldAlloc ? p->nFieldAlloc*2 : 16;
+    p->aOff = xrealloc(p->aOff, sizeof(p->aOff[0]) * (size_t)p->nFieldAlloc);
+    p->aLen = xrealloc(p->aLen, sizeof(p->aLen[0]) * (size_t)p->nFieldAlloc);
+  }
+  p->aOff[p->nField] = iStart;
+  p->aLen[p->nField] = iEnd - iStart;
+  p->nField++;
+  return 0;
+}
+
+/*
+** The fast path of csv_next(): when the buffer holds the whole next line
+** and it has no quote and no CR but the one before its LF, split it on its
+** commas in one pass. Returns 1 when it read the record, 0 when the line
+** needs the general reader (nothing consumed then).
+*/
+static int csv_fast(CsvReader *p){
+  const unsigned char *zS = p->aBuf + p->iBuf;
+  const unsigned char *zNl = memchr(zS, '\n', p->nBuf - p->iBuf);
+  size_t n, iStart = 0, i;
+  char *zOut;
+  if( zNl==0 ) return 0;
+  n = (size_t)(zNl - zS);
+  if( n>0 && zS[n-1]=='\r' ) n--;
+  if( n + 1 > p->nMaxRec ) return 0;
+  if( n + 1 + 16 > p->nRecAlloc ){         /* 16: room for a vector load */
+    size_t nNew = p->nRecAlloc ? p->nRecAlloc : 1024;
+    while( nNew < n + 1 + 16 ) nNew *= 2;
+    p->zRec = xrealloc(p->zRec, nNew);
+    p->nRecAlloc = nNew;
+  }
+  zOut = p->zRec;
+  memcpy(zOut, zS, n);
+  memset(zOut + n, 0, 16);
+  p->nField = 0;
+#if defined(__SSE2__)
+  {
+    const __m128i vComma = _mm_set1_epi8(','), vQuote = _mm_set1_epi8('"');
+    const __m128i vCr = _mm_set1_epi8('\r');
+    for(i=0; i<n; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i *)(zOut + i));
+      unsigned mC = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vComma));
+      unsigned mX = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote),
+                                                             _mm_cmpeq_epi8(v, vCr)));
+      if( mX ) return 0;              /* a quote or CR: the general reader */
+      while( mC ){
+        size_t k = i + (size_t)__builtin_ctz(mC);
+        if( k>=n ) break;
+        if( csv_fast_field(p, iStart, k) ) return 0;
+        zOut[k] = 0;
+        iStart = k + 1;
+        mC &= mC - 1;
+      }
+    }
+  }
+#else
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)zOut[i];
+    if( aSpecial[c] ){
+      if( c!=',' ) return 0;
+      if( csv_fast_field(p, iStart, i) ) return 0;
+      zOut[i] = 0;
+      iStart = i + 1;
+    }
+  }
+#endif
+  if( csv_fast_field(p, iStart, n) ) return 0;
+  p->nRec = n + 1;
+  p->iBuf = (size_t)(zNl + 1 - p->aBuf);
+  p->iLine++;
+  return 1;
+}
+
+/*
 ** Read the next record. Returns 1 when a record was read, 0 at end of
 ** input, -1 on a malformed record (csv_error() and csv_error_column() say
 ** why and where; the next call resumes after it). Blank lines are skipped.
@@ -267,6 +348,8 @@ int csv_next(CsvReader *p){
   while( csv_eol(p) ){}
   if( csv_peek(p)<0 ) return 0;
   p->iRecLine = p->iLine;
+  if( csv_fast(p) ) return 1;
+  p->nField = 0;
   for(;;){
     size_t iStart = p->nRec;
     if( csv_peek(p)=='"' ){

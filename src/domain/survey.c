@@ -1,24 +1,34 @@
 /*
-** survey.c — the survey import, per-office sums and the Bayesian average.
+** survey.c — the survey import and export, per-office sums and the
+** Bayesian average.
 **
-** The import is built for speed (bench/README.md). One INSERT OR IGNORE
-** ... SELECT reads every row from the table-valued function survey_feed(),
-** whose cursor pulls records from the CSV reader and validates them as it
-** goes; because it is one statement, SQLite keeps its cursor on the last
-** leaf of survey_response and a rising tracking number is appended
-** without a descent from the root. A preupdate hook tells which rows were
-** really inserted (INSERT OR IGNORE skips a stored tracking number without
-** firing it), so each office's sums are counted in memory and written to
-** survey_stat once at the end. Office codes are checked against an
-** in-memory hash; answer times are parsed by hand, with the start of each
-** distinct day computed once through ICU. Nothing held grows with the
-** file: the office table, the day cache and one CSV record.
+** The import is built for speed (bench/README.md, docs/external.md).
+** Responses are not one SQLite row each: they are kept in blocks, rows of
+** survey_block holding up to BLOCK_ROWS responses of one period sorted by
+** tracking number and packed in a BLOB (varints, each field a delta from
+** the response before). A block owns the tracking numbers from its `lo` up
+** to the next block's `lo`, so the blocks of a period never overlap.
 **
-** All-or-nothing: at the first bad row the feed ends the insert; the rest
-** of the file is still read to report every bad row, then the transaction
-** is rolled back.
+** A reader thread parses and checks CSV rows into chunks of fixed-size
+** records (16 bytes: the tracking number as a number, the answer time as
+** seconds since the period's start, rating, office and service as small
+** numbers). The importing thread sorts each chunk by tracking number
+** (radix sort), drops repeats within it (the first stays), then merges it
+** into the stored blocks: tracking numbers past a well-filled block are
+** simply appended as new blocks (exports list them in rising order, so
+** that is the common case); otherwise the block that owns them is
+** decoded, merged and rewritten, and a tracking number already stored is
+** a duplicate. Per-office sums of the new responses are kept in memory
+** and written to survey_stat once, in the same transaction.
+**
+** Memory is bounded: two chunks and a sort buffer (CHUNK_ROWS records
+** each), one decoded block, the office and service tables, a cache of day
+** starts and SQLite's page cache. Nothing grows with the file.
+**
+** All-or-nothing: at the first bad row the reader stops handing over
+** chunks; it still reads the rest of the file to report every bad row,
+** then the transaction is rolled back.
 */
-#define SQLITE_ENABLE_PREUPDATE_HOOK 1   /* declares sqlite3_preupdate_hook */
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -83,6 +93,11 @@ struct SurveyDayCache {
   long long aStart[DAY_SLOTS];    /* UTC seconds of 00:00 Tehran that day */
   int nUsed;
   int nMiss;
+  int iLastKey;                   /* the day looked up last, 0 = none */
+  long long iLastStart;           /* ... and its start */
+  long long iGuessDays;           /* survey_format_time(): last day guessed */
+  Date jGuess;                    /* ... and its Jalali date */
+  int bGuess;
   UCalendar *pCal;                /* Gregorian, Asia/Tehran; opened on need */
 };
 
@@ -131,9 +146,14 @@ static int dayStartCached(SurveyDayCache *pC, Date j, long long *pT){
   int key = j.y*10000 + j.m*100 + j.d;
   unsigned h;
   if( pC==0 ) return dayStart(0, j, pT);
+  if( key==pC->iLastKey ){ *pT = pC->iLastStart; return 0; }
   h = ((unsigned)key * 2654435761u) & (DAY_SLOTS - 1);
   while( pC->aKey[h] ){
-    if( pC->aKey[h]==key ){ *pT = pC->aStart[h]; return 0; }
+    if( pC->aKey[h]==key ){
+      *pT = pC->iLastStart = pC->aStart[h];
+      pC->iLastKey = key;
+      return 0;
+    }
     h = (h + 1) & (DAY_SLOTS - 1);
   }
   if( dayStart(pC, j, pT) ) return -1;
@@ -190,14 +210,33 @@ static int digits(const char **pz, const char *zEnd, int nMax, int *pV){
 static const char zTimeMsg[] =
   "not a Jalali date and time (YYYY/MM/DD HH:MM or HH:MM:SS)";
 
-int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
-                      char zIso[21], Date *pDay, const char **pzMsg){
+/*
+** Parse answer time z[0..n) (see survey_parse_time()) into UTC seconds *pT
+** and its Jalali day *pDay. Returns 0, or -1 with *pzMsg a static message.
+*/
+static int parseTime(SurveyDayCache *pCache, const char *z, size_t n,
+                     long long *pT, Date *pDay, const char **pzMsg){
   const char *zEnd = z + n;
   const char *zP;
   int y, m, d, hh, mi, ss = 0;
   long long t;
   Date j;
   size_t i;
+  if( n==19 && z[4]=='/' && z[7]=='/' && z[10]==' ' && z[13]==':' && z[16]==':' ){
+    /* the usual "1399/03/15 14:22:05" */
+    static const unsigned char aPos[14] = {0,1,2,3,5,6,8,9,11,12,14,15,17,18};
+    unsigned bad = 0;
+    for(i=0; i<14; i++) bad |= (unsigned)(unsigned char)(z[aPos[i]] - '0') > 9;
+    if( !bad ){
+      y = (z[0]-'0')*1000 + (z[1]-'0')*100 + (z[2]-'0')*10 + (z[3]-'0');
+      m = (z[5]-'0')*10 + (z[6]-'0');
+      d = (z[8]-'0')*10 + (z[9]-'0');
+      hh = (z[11]-'0')*10 + (z[12]-'0');
+      mi = (z[14]-'0')*10 + (z[15]-'0');
+      ss = (z[17]-'0')*10 + (z[18]-'0');
+      goto check;
+    }
+  }
   for(i=0; i<n; i++){
     if( (unsigned char)z[i]>=0x80 ){    /* Persian digits, odd spaces */
       Buf b = {0};
@@ -207,7 +246,7 @@ int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
         *pzMsg = zTimeMsg;
         return -1;
       }
-      rc = survey_parse_time(pCache, buf_str(&b), b.n, zIso, pDay, pzMsg);
+      rc = parseTime(pCache, buf_str(&b), b.n, pT, pDay, pzMsg);
       buf_free(&b);
       return rc;
     }
@@ -229,6 +268,7 @@ int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
     zP++;
     if( digits(&zP, zEnd, 2, &ss)!=2 || zP!=zEnd ) goto bad;
   }
+check:
   if( hh>23 || mi>59 || ss>59 ){
     *pzMsg = "time of day out of range";
     return -1;
@@ -242,7 +282,7 @@ int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
     *pzMsg = "no such Jalali date";
     return -1;
   }
-  isoUtc(t + hh*3600 + mi*60 + ss, zIso);
+  *pT = t + hh*3600 + mi*60 + ss;
   *pDay = j;
   return 0;
 bad:
@@ -250,127 +290,544 @@ bad:
   return -1;
 }
 
-/* ---- Offices ------------------------------------------------------------ */
+int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
+                      char zIso[21], Date *pDay, const char **pzMsg){
+  long long t;
+  if( parseTime(pCache, z, n, &t, pDay, pzMsg) ) return -1;
+  isoUtc(t, zIso);
+  return 0;
+}
+
+/* The Jalali day after j, and the one before. */
+static Date jalaliNext(Date j){
+  if( ++j.d > jalali_month_days(j.y, j.m) ){
+    j.d = 1;
+    if( ++j.m>12 ){ j.m = 1; j.y++; }
+  }
+  return j;
+}
+static Date jalaliPrev(Date j){
+  if( --j.d < 1 ){
+    if( --j.m<1 ){ j.m = 12; j.y--; }
+    j.d = jalali_month_days(j.y, j.m);
+  }
+  return j;
+}
+
+/* Days since 1970-01-01 to the civil (Gregorian) date (H. Hinnant). */
+static Date civilFromDays(long long days){
+  long long zd = days + 719468;
+  long long era = (zd>=0 ? zd : zd - 146096) / 146097;
+  unsigned doe = (unsigned)(zd - era*146097);
+  unsigned yoe = (doe - doe/1460 + doe/36524 - doe/146096) / 365;
+  unsigned doy = doe - (365*yoe + yoe/4 - yoe/100);
+  unsigned mp = (5*doy + 2)/153;
+  Date g;
+  g.y = (int)((long long)yoe + era*400);
+  g.d = (int)(doy - (153*mp + 2)/5 + 1);
+  g.m = (int)(mp<10 ? mp + 3 : mp - 9);
+  if( g.m<=2 ) g.y++;
+  return g;
+}
+
+int survey_format_time(SurveyDayCache *pC, long long t, char z[20]){
+  long long days = (t + 12600) / 86400 - ((t + 12600) % 86400 < 0);
+  long long s0, s1;
+  int sec;
+  Date j;
+  if( pC->iGuessDays==days && pC->bGuess ){
+    j = pC->jGuess;
+  }else{
+    if( jalali_from_gregorian(civilFromDays(days), &j) ) return -1;
+    pC->iGuessDays = days;
+    pC->jGuess = j;
+    pC->bGuess = 1;
+  }
+  /* the day whose start is at or before t; of two that hold t (the hour
+  ** before the spring change), the earlier, as survey_parse_time() reads */
+  if( dayStartCached(pC, j, &s0) ) return -1;
+  while( t<s0 ){
+    j = jalaliPrev(j);
+    if( dayStartCached(pC, j, &s0) ) return -1;
+  }
+  for(;;){
+    Date jn = jalaliNext(j);
+    if( t - s0 < 86400 ) break;
+    if( dayStartCached(pC, jn, &s1) ) return -1;
+    if( t<s1 ) break;
+    j = jn;
+    s0 = s1;
+  }
+  for(;;){
+    Date jp = jalaliPrev(j);
+    long long sp;
+    if( dayStartCached(pC, jp, &sp) ) return -1;
+    if( t - sp >= 86400 ) break;
+    j = jp;
+    s0 = sp;
+  }
+  sec = (int)(t - s0);
+  if( j.y<0 || j.y>9999 || sec<0 || sec>=100*3600 ) return -1;
+  z[0] = (char)('0' + j.y/1000);   z[1] = (char)('0' + (j.y/100)%10);
+  z[2] = (char)('0' + (j.y/10)%10); z[3] = (char)('0' + j.y%10);
+  z[4] = '/';
+  z[5] = (char)('0' + j.m/10);     z[6] = (char)('0' + j.m%10);
+  z[7] = '/';
+  z[8] = (char)('0' + j.d/10);     z[9] = (char)('0' + j.d%10);
+  z[10] = ' ';
+  z[11] = (char)('0' + sec/36000); z[12] = (char)('0' + (sec/3600)%10);
+  z[13] = ':';
+  z[14] = (char)('0' + (sec/600)%6); z[15] = (char)('0' + (sec/60)%10);
+  z[16] = ':';
+  z[17] = (char)('0' + (sec%60)/10); z[18] = (char)('0' + sec%10);
+  z[19] = 0;
+  return 0;
+}
+
+/* ---- Offices and services -------------------------------------------------- */
 
 typedef struct OfficeSlot {
   char *zCode;
   size_t nCode;
+  long long id;                  /* office.id: what blocks store */
   long long n, sum, sumsq;       /* new responses of this import */
 } OfficeSlot;
+
+/* A hash slot: the code's full hash and, when it is short, the code
+** itself, so a lookup touches one cache line. */
+typedef struct CodeSlot {
+  unsigned hash;
+  int idx;                       /* index+1 into OfficeMap.a, 0 = empty */
+  unsigned char n;               /* the code's length when it fits z, else 0 */
+  char z[23];
+} CodeSlot;
 
 typedef struct OfficeMap {
   OfficeSlot *a;
   int n;
-  int *aIdx;                     /* hash slots: index+1 into a, 0 = empty */
-  unsigned *aHash;               /* the full hash of each slot's code */
+  CodeSlot *aSlot;
   unsigned mask;
 } OfficeMap;
 
+/* Hash of code z[0..n): eight bytes at a time, multiply and fold. */
 static unsigned hashCode(const char *z, size_t n){
-  unsigned h = 2166136261u;
-  size_t i;
-  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 16777619u; }
-  return h;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+  while( n>=8 ){
+    memcpy(&w, z, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+    z += 8;
+    n -= 8;
+  }
+  if( n>0 ){
+    w = 0;
+    memcpy(&w, z, n);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+  }
+  h ^= h >> 29;
+  h *= 0x94D049BB133111EBull;
+  return (unsigned)(h >> 32);
 }
 
-/* Load every office code of the registry into pM. */
-static void officeMapLoad(sqlite3 *db, OfficeMap *pM){
-  sqlite3_stmt *p = db_prepare(db, "SELECT code FROM office");
-  int nAlloc = 0, i;
+/* Add code z (id iId) to pM; the hash slots are built by officeMapIndex(). */
+static void officeMapAdd(OfficeMap *pM, const char *z, long long iId, int *pnAlloc){
+  if( pM->n==*pnAlloc ){
+    *pnAlloc = *pnAlloc ? *pnAlloc*2 : 1024;
+    pM->a = xrealloc(pM->a, sizeof(OfficeSlot)*(size_t)*pnAlloc);
+  }
+  memset(&pM->a[pM->n], 0, sizeof(OfficeSlot));
+  pM->a[pM->n].zCode = xstrdup(z);
+  pM->a[pM->n].nCode = strlen(z);
+  pM->a[pM->n].id = iId;
+  pM->n++;
+}
+
+/* Put entry i of pM in its hash slot. */
+static void officeMapSlot(OfficeMap *pM, int i){
+  const OfficeSlot *o = &pM->a[i];
+  unsigned hFull = hashCode(o->zCode, o->nCode);
+  unsigned h = hFull & pM->mask;
+  CodeSlot *s;
+  while( pM->aSlot[h].idx ) h = (h + 1) & pM->mask;
+  s = &pM->aSlot[h];
+  s->hash = hFull;
+  s->idx = i + 1;
+  if( o->nCode<=sizeof(s->z) ){
+    s->n = (unsigned char)o->nCode;
+    memcpy(s->z, o->zCode, o->nCode);
+  }
+}
+
+/* (Re)build the hash slots of pM: at least twice as many as entries. */
+static void officeMapIndex(OfficeMap *pM){
   unsigned nSlot = 16;
+  int i;
+  while( nSlot < (unsigned)pM->n*2 ) nSlot *= 2;
+  free(pM->aSlot);
+  pM->mask = nSlot - 1;
+  pM->aSlot = xcalloc(nSlot, sizeof(CodeSlot));
+  for(i=0; i<pM->n; i++) officeMapSlot(pM, i);
+}
+
+/* Load the rows (id, code) of query zSql into pM. */
+static void officeMapLoad(sqlite3 *db, const char *zSql, OfficeMap *pM){
+  sqlite3_stmt *p = db_prepare(db, zSql);
+  int nAlloc = 0;
   memset(pM, 0, sizeof *pM);
   while( sqlite3_step(p)==SQLITE_ROW ){
-    if( pM->n==nAlloc ){
-      nAlloc = nAlloc ? nAlloc*2 : 1024;
-      pM->a = xrealloc(pM->a, sizeof(OfficeSlot)*(size_t)nAlloc);
-    }
-    memset(&pM->a[pM->n], 0, sizeof(OfficeSlot));
-    pM->a[pM->n].zCode = xstrdup(db_col_text(p, 0));
-    pM->a[pM->n].nCode = strlen(pM->a[pM->n].zCode);
-    pM->n++;
+    officeMapAdd(pM, db_col_text(p, 1), sqlite3_column_int64(p, 0), &nAlloc);
   }
   db_finalize(p);
-  while( nSlot < (unsigned)pM->n*2 ) nSlot *= 2;
-  pM->mask = nSlot - 1;
-  pM->aIdx = xcalloc(nSlot, sizeof(int));
-  pM->aHash = xcalloc(nSlot, sizeof(unsigned));
-  for(i=0; i<pM->n; i++){
-    unsigned hFull = hashCode(pM->a[i].zCode, pM->a[i].nCode);
-    unsigned h = hFull & pM->mask;
-    while( pM->aIdx[h] ) h = (h + 1) & pM->mask;
-    pM->aIdx[h] = i + 1;
-    pM->aHash[h] = hFull;
-  }
+  officeMapIndex(pM);
 }
 
-/* Index of office z[0..n) in pM, or -1. */
-static int officeFind(const OfficeMap *pM, const char *z, size_t n){
-  unsigned hFull = hashCode(z, n);
+/* Index of code z[0..n) in pM, or -1. */
+static int officeFindHash(const OfficeMap *pM, const char *z, size_t n, unsigned hFull){
   unsigned h = hFull & pM->mask;
-  int k;
-  while( (k = pM->aIdx[h])!=0 ){
-    if( pM->aHash[h]==hFull ){
-      const OfficeSlot *s = &pM->a[k-1];
-      if( s->nCode==n && memcmp(s->zCode, z, n)==0 ) return k - 1;
+  const CodeSlot *s;
+  while( (s = &pM->aSlot[h])->idx!=0 ){
+    if( s->hash==hFull ){
+      if( s->n ){
+        if( s->n==n ){
+          size_t i;
+          for(i=0; i<n && s->z[i]==z[i]; i++){}
+          if( i==n ) return s->idx - 1;
+        }
+      }else{
+        const OfficeSlot *o = &pM->a[s->idx-1];
+        if( o->nCode==n && memcmp(o->zCode, z, n)==0 ) return s->idx - 1;
+      }
     }
     h = (h + 1) & pM->mask;
   }
   return -1;
 }
 
+static int officeFind(const OfficeMap *pM, const char *z, size_t n){
+  return officeFindHash(pM, z, n, hashCode(z, n));
+}
+
 static void officeMapFree(OfficeMap *pM){
   int i;
   for(i=0; i<pM->n; i++) free(pM->a[i].zCode);
   free(pM->a);
-  free(pM->aIdx);
-  free(pM->aHash);
+  free(pM->aSlot);
   memset(pM, 0, sizeof *pM);
 }
 
-/* ---- The feed: CSV rows, validated ---------------------------------------- */
+/*
+** The service codes (survey_service): code -> id, growing as the reader
+** meets new codes. New codes are numbered after the stored ones and
+** written by svcFlush() at the end of the import.
+*/
+typedef struct SvcMap {
+  OfficeMap m;                   /* the same hash, id = survey_service.id */
+  int nAlloc;
+  int nStored;                   /* entries loaded from the store */
+  long long iNext;               /* id of the next new code */
+} SvcMap;
 
-/* One checked row, as handed from the reader thread to the insert. */
-typedef struct Rec {
-  int iOffice;                   /* index into OfficeMap.a */
-  unsigned char nTrack, nSvc;
-  unsigned char rating;
-  char zIso[21];
-  char aTrack[65];
-  char aSvc[65];
-} Rec;
+#define SVC_MAX 65535            /* ids fit the record's 16 bits */
 
-#define BATCH_ROWS 4096
-#define NBATCH 4                 /* batches in flight: bounds the memory */
+static void svcLoad(sqlite3 *db, SvcMap *pS){
+  officeMapLoad(db, "SELECT id, code FROM survey_service", &pS->m);
+  pS->nAlloc = pS->m.n;
+  pS->nStored = pS->m.n;
+  pS->iNext = db_int(db, 0, "SELECT max(id) FROM survey_service", 0) + 1;
+}
 
-typedef struct Batch { Rec a[BATCH_ROWS]; int n; } Batch;
+/* The id of service code z[0..n), added when new; -1 when the ids are
+** used up. */
+static long long svcId(SvcMap *pS, const char *z, size_t n){
+  int k = officeFind(&pS->m, z, n);
+  char zCode[72];
+  if( k>=0 ) return pS->m.a[k].id;
+  if( pS->iNext>SVC_MAX ) return -1;
+  memcpy(zCode, z, n);
+  zCode[n] = 0;
+  officeMapAdd(&pS->m, zCode, pS->iNext++, &pS->nAlloc);
+  if( (unsigned)pS->m.n*2 > pS->m.mask ){
+    officeMapIndex(&pS->m);
+  }else{
+    officeMapSlot(&pS->m, pS->m.n - 1);
+  }
+  return pS->m.a[pS->m.n-1].id;
+}
+
+/* Store the codes met for the first time. Returns SQLITE_OK or an error. */
+static int svcFlush(sqlite3 *db, const SvcMap *pS){
+  sqlite3_stmt *p = db_prepare(db, "INSERT INTO survey_service(id, code) VALUES(?1, ?2)");
+  int i, rc = SQLITE_OK;
+  for(i=pS->nStored; i<pS->m.n && rc==SQLITE_OK; i++){
+    sqlite3_bind_int64(p, 1, pS->m.a[i].id);
+    sqlite3_bind_text(p, 2, pS->m.a[i].zCode, (int)pS->m.a[i].nCode, SQLITE_STATIC);
+    rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+    sqlite3_reset(p);
+  }
+  db_finalize(p);
+  return rc;
+}
+
+/* ---- Tracking numbers ---------------------------------------------------- */
+
+#define TRACK_DIGITS 18          /* below 10^18: fits a signed 64-bit key */
+
+/*
+** Parse tracking number z[0..n): 1 to TRACK_DIGITS digits (Persian and
+** Arabic digits too) into *pV, with the count of its leading zeros (kept
+** so the number is given back as it was written) in *pnZero. Returns 0 or
+** -1.
+*/
+static int trackParse(const char *z, size_t n, sqlite3_uint64 *pV, int *pnZero){
+  sqlite3_uint64 v = 0;
+  size_t i;
+  int nZero = 0;
+  if( n==0 ) return -1;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c>='0' && c<='9' ){
+      v = v*10 + (c - '0');
+      if( v==0 && i+1<n ) nZero++;
+      continue;
+    }
+    if( c>=0x80 ){               /* Persian or Arabic digits */
+      Buf b = {0};
+      int rc = -1;
+      if( text_normalize(z, n, &b)==0 && b.n<n ){
+        rc = trackParse(buf_str(&b), b.n, pV, pnZero);
+      }
+      buf_free(&b);
+      return rc;
+    }
+    return -1;
+  }
+  if( n>TRACK_DIGITS ) return -1;
+  *pV = v;
+  *pnZero = nZero;
+  return 0;
+}
+
+/* Write tracking number v with nZero leading zeros into z (20 bytes at
+** least); returns its length. */
+static int trackFormat(sqlite3_uint64 v, int nZero, char *z){
+  char a[24];
+  int n = 0, k = 0;
+  do{ a[n++] = (char)('0' + v%10); v /= 10; }while( v>0 );
+  while( nZero-- > 0 && k<TRACK_DIGITS ) z[k++] = '0';
+  while( n>0 ) z[k++] = a[--n];
+  z[k] = 0;
+  return k;
+}
+
+/* ---- Records, chunks and the sort ------------------------------------------ */
+
+/*
+** One checked response as the reader hands it over: 16 bytes, so a chunk
+** of them sorts fast.
+*/
+typedef struct SRec {
+  sqlite3_uint64 key;            /* the tracking number */
+  uint32_t tr;                   /* seconds since the period's start << 8,
+                                 ** leading zeros << 3, rating */
+  uint16_t iOffice;              /* index into OfficeMap.a */
+  uint16_t iSvc;                 /* survey_service.id */
+} SRec;
+
+#define OFFICE_MAX 65535         /* offices the record's 16 bits can name */
+
+/* Default records per chunk; PISHKHAN_SURVEY_CHUNK overrides it (tests
+** use a small one to cover many chunks on a small file). */
+#define CHUNK_ROWS (256*1024)
+
+/*
+** Sort a[0..n) by key, stable (so of equal keys the first read stays
+** first), with aTmp[0..n) as scratch: least significant digit first,
+** 11 bits a pass over key - min, as many passes as the range needs.
+*/
+static void recSort(SRec *a, SRec *aTmp, int n){
+  sqlite3_uint64 lo, hi, range;
+  int i, shift, bSorted = 1;
+  static unsigned aCount[2048];      /* only the importing thread sorts */
+  SRec *pFrom = a, *pTo = aTmp;
+  if( n<2 ) return;
+  lo = hi = a[0].key;
+  for(i=1; i<n; i++){
+    sqlite3_uint64 k = a[i].key;
+    if( k<a[i-1].key ) bSorted = 0;
+    if( k<lo ) lo = k;
+    if( k>hi ) hi = k;
+  }
+  if( bSorted ) return;
+  range = hi - lo;
+  for(shift=0; shift<64 && (range>>shift)!=0; shift+=11){
+    unsigned sum = 0;
+    SRec *pSwap;
+    memset(aCount, 0, sizeof aCount);
+    for(i=0; i<n; i++) aCount[((pFrom[i].key - lo) >> shift) & 2047]++;
+    for(i=0; i<2048; i++){ unsigned c = aCount[i]; aCount[i] = sum; sum += c; }
+    for(i=0; i<n; i++) pTo[aCount[((pFrom[i].key - lo) >> shift) & 2047]++] = pFrom[i];
+    pSwap = pFrom; pFrom = pTo; pTo = pSwap;
+  }
+  if( pFrom!=a ) memcpy(a, pFrom, sizeof(SRec)*(size_t)n);
+}
+
+/* Drop repeated keys of sorted a[0..n), keeping the first of each.
+** Returns the new count. */
+static int recDedup(SRec *a, int n){
+  int i, k = 0;
+  for(i=0; i<n; i++){
+    if( k>0 && a[k-1].key==a[i].key ) continue;
+    if( k!=i ) a[k] = a[i];
+    k++;
+  }
+  return k;
+}
+
+/* ---- Blocks ---------------------------------------------------------------- */
+
+#define BLOCK_ROWS 4096          /* responses a block holds at most */
+
+/* A response as stored. */
+typedef struct Resp {
+  sqlite3_int64 key;             /* tracking number */
+  sqlite3_int64 t;               /* answered at, UTC seconds */
+  sqlite3_int64 iOffice;         /* office.id */
+  int iSvc;                      /* survey_service.id */
+  int rating;
+  int nZero;                     /* leading zeros of the tracking number */
+} Resp;
+
+static unsigned char *putVarint(unsigned char *z, sqlite3_uint64 v){
+  while( v>=0x80 ){ *z++ = (unsigned char)(v | 0x80); v >>= 7; }
+  *z++ = (unsigned char)v;
+  return z;
+}
+
+/* Read a varint at *pz (before zEnd) into *pV. Returns 0, -1 if cut short. */
+static int getVarint(const unsigned char **pz, const unsigned char *zEnd,
+                     sqlite3_uint64 *pV){
+  const unsigned char *z = *pz;
+  sqlite3_uint64 v = 0;
+  int sh = 0;
+  while( z<zEnd && sh<64 ){
+    unsigned char c = *z++;
+    v |= (sqlite3_uint64)(c & 0x7f) << sh;
+    if( (c & 0x80)==0 ){ *pz = z; *pV = v; return 0; }
+    sh += 7;
+  }
+  return -1;
+}
+
+/*
+** The block format: for each response, in rising tracking number,
+**   varint  tracking number - the one before (the first: itself)
+**   varint  answer time - the one before, zigzag (the first: from 0)
+**   varint  office.id
+**   varint  service id << 4 | (leading zeros ? 8 : 0) | rating
+**   varint  leading zeros, when there are any
+** Typically 6 bytes a response.
+*/
+#define RESP_MAXBYTES 50
+
+/* Decode blob z[0..n) of nRec responses into a[]. Returns 0 or -1. */
+static int blockDecode(const unsigned char *z, int n, int nRec, Resp *a){
+  const unsigned char *zEnd = z + n;
+  sqlite3_uint64 k = 0, v;
+  sqlite3_int64 t = 0;
+  int i;
+  for(i=0; i<nRec; i++){
+    if( getVarint(&z, zEnd, &v) ) return -1;
+    k += v;
+    a[i].key = (sqlite3_int64)k;
+    if( getVarint(&z, zEnd, &v) ) return -1;
+    t += (v & 1) ? -(sqlite3_int64)(v >> 1) - 1 : (sqlite3_int64)(v >> 1);
+    a[i].t = t;
+    if( getVarint(&z, zEnd, &v) ) return -1;
+    a[i].iOffice = (sqlite3_int64)v;
+    if( getVarint(&z, zEnd, &v) ) return -1;
+    a[i].iSvc = (int)(v >> 4);
+    a[i].rating = (int)(v & 7);
+    a[i].nZero = 0;
+    if( v & 8 ){
+      if( getVarint(&z, zEnd, &v) ) return -1;
+      a[i].nZero = (int)v;
+    }
+  }
+  return z==zEnd ? 0 : -1;
+}
+
+/* Builds blocks from responses given in rising tracking number and
+** inserts each as it fills. */
+typedef struct Builder {
+  sqlite3_stmt *pIns;            /* INSERT INTO survey_block */
+  unsigned char *a;              /* BLOCK_ROWS * RESP_MAXBYTES */
+  size_t n;
+  int nRec;
+  sqlite3_int64 lo, hi, t;
+  int rc;                        /* first error */
+} Builder;
+
+static void builderFlush(Builder *b){
+  if( b->nRec==0 ) return;
+  sqlite3_bind_int64(b->pIns, 2, b->lo);
+  sqlite3_bind_int64(b->pIns, 3, b->hi);
+  sqlite3_bind_int(b->pIns, 4, b->nRec);
+  sqlite3_bind_blob(b->pIns, 5, b->a, (int)b->n, SQLITE_STATIC);
+  if( sqlite3_step(b->pIns)!=SQLITE_DONE && b->rc==SQLITE_OK ){
+    b->rc = sqlite3_errcode(sqlite3_db_handle(b->pIns));
+  }
+  sqlite3_reset(b->pIns);
+  b->nRec = 0;
+  b->n = 0;
+}
+
+static void builderAdd(Builder *b, const Resp *r){
+  unsigned char *z = b->a + b->n;
+  sqlite3_int64 d;
+  if( b->nRec==0 ){ b->lo = b->hi = 0; b->t = 0; }
+  z = putVarint(z, (sqlite3_uint64)(r->key - b->hi));
+  d = r->t - b->t;
+  z = putVarint(z, d<0 ? ((sqlite3_uint64)(-(d + 1)) << 1) | 1 : (sqlite3_uint64)d << 1);
+  z = putVarint(z, (sqlite3_uint64)r->iOffice);
+  z = putVarint(z, ((sqlite3_uint64)r->iSvc << 4) | (r->nZero ? 8 : 0) | (unsigned)r->rating);
+  if( r->nZero ) z = putVarint(z, (sqlite3_uint64)r->nZero);
+  if( b->nRec==0 ) b->lo = r->key;
+  b->hi = r->key;
+  b->t = r->t;
+  b->n = (size_t)(z - b->a);
+  if( ++b->nRec==BLOCK_ROWS ) builderFlush(b);
+}
+
+/* ---- The feed: CSV rows, checked ---------------------------------------- */
+
+typedef struct Chunk { SRec *a; int n; } Chunk;
+
+#define NCHUNK 2                 /* chunks in flight: bounds the memory */
 
 typedef struct Feed {
   /* the reader thread's */
   CsvReader *pCsv;
   FILE *pErr;
   const char *zPeriod;
-  OfficeMap map;                 /* codes read by both threads; sums by the insert */
+  OfficeMap map;                 /* codes read by both threads; sums by the import */
+  SvcMap svc;                    /* the reader's until it ends */
   SurveyDayCache *pCache;
   int iFrom, iTo;                /* the period's days as y*10000+m*100+d */
+  long long tStart;              /* UTC second the period starts */
   char zFrom[16], zTo[16];       /* the same, for messages */
   long long nRead, nBad;
   int bStop;                     /* a bad row was seen: hand over no more */
   SurveyProgress xProgress;
   void *pArg;
   long long nNextProgress;
-  /* the queue of batches between the threads */
-  Batch *aBatch;                 /* NBATCH batches */
+  int nChunkRows;
+  /* the queue of chunks between the threads */
+  Chunk aChunk[NCHUNK];
   int iFill, iTake, nFull;
-  int bDone;                     /* the reader has handed over its last batch */
-  int bAbort;                    /* the insert gave up: the reader stops */
+  int bDone;                     /* the reader has handed over its last chunk */
+  int bAbort;                    /* the import gave up: the reader stops */
   pthread_mutex_t mx;
   pthread_cond_t cFull, cEmpty;
-  /* the insert's */
-  Batch *pCur;                   /* batch being inserted, or NULL */
-  int iCur;                      /* next row of pCur */
-  const Rec *pRow;               /* the row being inserted */
-  long long nNew;
-  int bHook;                     /* the insert is running: count new rows */
 } Feed;
 
 /* Report a bad row. */
@@ -451,17 +908,20 @@ static int feedHeader(Feed *p){
 }
 
 /*
-** Read the next data row and check it. Returns 1 for a good row (the
-** current row is set), -1 for a bad one (reported), 0 at the end.
+** Read the next data row and check it into *pR. Returns 1 for a good row,
+** -1 for a bad one (reported), 0 at the end.
 */
-static int feedRow(Feed *p, Rec *pR){
+static int feedRow(Feed *p, SRec *pR){
   CsvReader *pC = p->pCsv;
-  int rc = csv_next(pC), nf, iDay;
-  const char *z;
-  size_t n;
+  int rc = csv_next(pC), nf, iDay, iOffice, nZero, rating;
+  const char *z, *zOffice;
+  size_t n, nOffice;
+  unsigned hOffice;
   char zBuf[48];
   const char *zMsg;
   Date day;
+  sqlite3_uint64 key;
+  long long t, iSvc;
   if( rc==0 ) return 0;
   p->nRead++;
   if( p->xProgress && p->nRead>=p->nNextProgress ){
@@ -477,20 +937,23 @@ static int feedRow(Feed *p, Rec *pR){
     feedBad(p, nf<5 ? nf+1 : 6, "expected 5 fields, found %d", nf);
     return -1;
   }
+  /* start fetching the office's hash slot (a cache miss, typically)
+  ** while the other fields are read */
+  zOffice = csv_field(pC, 1); nOffice = csv_field_len(pC, 1);
+  hOffice = hashCode(zOffice, nOffice);
+  __builtin_prefetch(&p->map.aSlot[hOffice & p->map.mask]);
   z = csv_field(pC, 0); n = csv_field_len(pC, 0);
-  if( !codeOk(z, n) ){
-    feedBad(p, 1, "tracking_no: \"%s\" is not 1 to 64 letters, digits or . _ / -",
-            shown(z, zBuf, sizeof zBuf));
+  if( trackParse(z, n, &key, &nZero) ){
+    feedBad(p, 1, "tracking_no: \"%s\" is not a number of 1 to %d digits",
+            shown(z, zBuf, sizeof zBuf), TRACK_DIGITS);
     return -1;
   }
-  pR->nTrack = (unsigned char)n;
-  memcpy(pR->aTrack, z, n);
-  z = csv_field(pC, 1); n = csv_field_len(pC, 1);
-  if( (pR->iOffice = officeFind(&p->map, z, n))<0 ){
+  z = zOffice; n = nOffice;
+  if( (iOffice = officeFindHash(&p->map, z, n, hOffice))<0 ){
     char *zNorm = text_code_dup(z);
-    if( zNorm ) pR->iOffice = officeFind(&p->map, zNorm, strlen(zNorm));
+    if( zNorm ) iOffice = officeFind(&p->map, zNorm, strlen(zNorm));
     free(zNorm);
-    if( pR->iOffice<0 ){
+    if( iOffice<0 ){
       feedBad(p, 2, "office_code: unknown office \"%s\"", shown(z, zBuf, sizeof zBuf));
       return -1;
     }
@@ -501,11 +964,14 @@ static int feedRow(Feed *p, Rec *pR){
             shown(z, zBuf, sizeof zBuf));
     return -1;
   }
-  pR->nSvc = (unsigned char)n;
-  memcpy(pR->aSvc, z, n);
+  if( (iSvc = svcId(&p->svc, z, n))<0 ){
+    feedBad(p, 3, "service_code: \"%s\" is one service code too many (at most %d)",
+            shown(z, zBuf, sizeof zBuf), SVC_MAX);
+    return -1;
+  }
   z = csv_field(pC, 3); n = csv_field_len(pC, 3);
   if( n==1 && z[0]>='1' && z[0]<='5' ){
-    pR->rating = (unsigned char)(z[0] - '0');
+    rating = z[0] - '0';
   }else{
     long long v;
     if( text_parse_int(z, &v) || v<1 || v>5 ){
@@ -513,93 +979,79 @@ static int feedRow(Feed *p, Rec *pR){
               shown(z, zBuf, sizeof zBuf));
       return -1;
     }
-    pR->rating = (unsigned char)v;
+    rating = (int)v;
   }
   z = csv_field(pC, 4); n = csv_field_len(pC, 4);
-  if( survey_parse_time(p->pCache, z, n, pR->zIso, &day, &zMsg) ){
+  if( parseTime(p->pCache, z, n, &t, &day, &zMsg) ){
     feedBad(p, 5, "answered_at: \"%s\": %s", shown(z, zBuf, sizeof zBuf), zMsg);
     return -1;
   }
   iDay = day.y*10000 + day.m*100 + day.d;
-  if( iDay<p->iFrom || iDay>p->iTo ){
+  if( iDay<p->iFrom || iDay>p->iTo || t<p->tStart || t - p->tStart >= (1<<24) ){
     feedBad(p, 5, "answered_at: %04d/%02d/%02d is outside period %s (%s to %s)",
             day.y, day.m, day.d, p->zPeriod, p->zFrom, p->zTo);
     return -1;
   }
+  pR->key = key;
+  pR->tr = ((uint32_t)(t - p->tStart) << 8) | ((uint32_t)nZero << 3) | (uint32_t)rating;
+  pR->iOffice = (uint16_t)iOffice;
+  pR->iSvc = (uint16_t)iSvc;
   return 1;
 }
 
-/* Count the row being inserted (called by SQLite for inserted rows only). */
-static void feedHook(void *pArg, sqlite3 *db, int op, const char *zDb,
-                     const char *zTab, sqlite3_int64 k1, sqlite3_int64 k2){
-  Feed *p = (Feed *)pArg;
-  OfficeSlot *s;
-  (void)db; (void)zDb; (void)k1; (void)k2;
-  if( !p->bHook || op!=SQLITE_INSERT || strcmp(zTab, "survey_response")!=0 ) return;
-  s = &p->map.a[p->pRow->iOffice];
-  s->n++;
-  s->sum += p->pRow->rating;
-  s->sumsq += p->pRow->rating * p->pRow->rating;
-  p->nNew++;
-}
-
-/* ---- The reader thread and the queue ------------------------------------------ */
-
 /*
-** The reader thread: fill batches with checked rows and hand them over.
-** At the first bad row it hands over what it has and marks the queue
-** done, then reads on only to report every further bad row.
+** The reader thread: fill chunks with checked rows and hand them over.
+** At the first bad row it marks the queue done without handing over
+** what it has, then reads on only to report every further bad row.
 */
 static void *feedReader(void *pArg){
   Feed *p = (Feed *)pArg;
   int bEnd = 0;
   while( !bEnd ){
-    Batch *b;
+    Chunk *c;
     int n = 0, rc = 0;
     pthread_mutex_lock(&p->mx);
-    while( p->nFull==NBATCH && !p->bAbort ) pthread_cond_wait(&p->cEmpty, &p->mx);
+    while( p->nFull==NCHUNK && !p->bAbort ) pthread_cond_wait(&p->cEmpty, &p->mx);
     if( p->bAbort ){ pthread_mutex_unlock(&p->mx); return 0; }
-    b = &p->aBatch[p->iFill];
+    c = &p->aChunk[p->iFill];
     pthread_mutex_unlock(&p->mx);
-    while( n<BATCH_ROWS && (rc = feedRow(p, &b->a[n]))==1 ) n++;
-    bEnd = n<BATCH_ROWS;           /* end of input, or a bad row */
+    while( n<p->nChunkRows && (rc = feedRow(p, &c->a[n]))==1 ) n++;
+    bEnd = n<p->nChunkRows;        /* end of input, or a bad row */
     pthread_mutex_lock(&p->mx);
-    b->n = n;
-    p->iFill = (p->iFill + 1) % NBATCH;
-    p->nFull++;
-    if( bEnd ) p->bDone = 1;
+    if( !p->bStop && n>0 ){
+      c->n = n;
+      p->iFill = (p->iFill + 1) % NCHUNK;
+      p->nFull++;
+    }
+    if( bEnd || p->bStop ) p->bDone = 1;
     pthread_cond_signal(&p->cFull);
     pthread_mutex_unlock(&p->mx);
+    if( p->bStop ) break;
   }
   if( p->bStop ){
-    Rec r;
+    SRec r;
     while( feedRow(p, &r)!=0 ){}
   }
   return 0;
 }
 
-/* The next row for the insert, or NULL when there are no more. */
-static const Rec *feedTake(Feed *p){
-  for(;;){
-    if( p->pCur && p->iCur<p->pCur->n ) return &p->pCur->a[p->iCur++];
-    pthread_mutex_lock(&p->mx);
-    if( p->pCur ){                 /* give the used batch back */
-      p->pCur = 0;
-      p->iTake = (p->iTake + 1) % NBATCH;
-      p->nFull--;
-      pthread_cond_signal(&p->cEmpty);
-    }
-    while( p->nFull==0 && !p->bDone ) pthread_cond_wait(&p->cFull, &p->mx);
-    if( p->nFull>0 ){
-      p->pCur = &p->aBatch[p->iTake];
-      p->iCur = 0;
-    }
-    pthread_mutex_unlock(&p->mx);
-    if( p->pCur==0 ) return 0;
+/* The next full chunk, or NULL when there are no more. Gives the chunk
+** taken before back to the reader. */
+static Chunk *feedTake(Feed *p, Chunk *pPrev){
+  Chunk *c = 0;
+  pthread_mutex_lock(&p->mx);
+  if( pPrev ){
+    p->iTake = (p->iTake + 1) % NCHUNK;
+    p->nFull--;
+    pthread_cond_signal(&p->cEmpty);
   }
+  while( p->nFull==0 && !p->bDone ) pthread_cond_wait(&p->cFull, &p->mx);
+  if( p->nFull>0 && !p->bStop ) c = &p->aChunk[p->iTake];
+  pthread_mutex_unlock(&p->mx);
+  return c;
 }
 
-/* The insert is over (or failed): let the reader finish. */
+/* The import is over (or failed): let the reader finish. */
 static void feedAbort(Feed *p){
   pthread_mutex_lock(&p->mx);
   p->bAbort = 1;
@@ -607,124 +1059,157 @@ static void feedAbort(Feed *p){
   pthread_mutex_unlock(&p->mx);
 }
 
-/* ---- survey_feed(): the table-valued function over a Feed ----------------- */
+/* ---- Merging a chunk into the stored blocks -------------------------------- */
 
-typedef struct FeedCursor {
-  sqlite3_vtab_cursor base;
-  Feed *p;
-  int bEof;
-  sqlite3_int64 iRow;
-} FeedCursor;
+typedef struct Merge {
+  sqlite3 *db;
+  long long iPeriod;
+  Feed *pF;
+  Builder b;
+  Resp *aBlk;                    /* one decoded block, BLOCK_ROWS */
+  sqlite3_stmt *pOwner;          /* the block owning a key */
+  sqlite3_stmt *pFirst;          /* the first block after a lo */
+  sqlite3_stmt *pData;           /* a block's data */
+  sqlite3_stmt *pDel;            /* delete a block */
+  sqlite3_stmt *pLegacy;         /* a response stored by schema 5, or NULL */
+  long long nNew;
+  long long nDup;
+} Merge;
 
-static int feedConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                       sqlite3_vtab **ppVtab, char **pzErr){
-  sqlite3_vtab *pNew;
-  int rc;
-  (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  rc = sqlite3_declare_vtab(db, "CREATE TABLE x(tracking_no, office_code, service_code,"
-                                " rating, answered_at, feed HIDDEN)");
-  if( rc!=SQLITE_OK ) return rc;
-  pNew = sqlite3_malloc(sizeof *pNew);
-  if( pNew==0 ) return SQLITE_NOMEM;
-  memset(pNew, 0, sizeof *pNew);
-  *ppVtab = pNew;
-  return SQLITE_OK;
+/* The stored form of chunk record r. */
+static void recResp(const Merge *m, const SRec *r, Resp *pOut){
+  pOut->key = (sqlite3_int64)r->key;
+  pOut->t = m->pF->tStart + (r->tr >> 8);
+  pOut->iOffice = m->pF->map.a[r->iOffice].id;
+  pOut->iSvc = r->iSvc;
+  pOut->rating = (int)(r->tr & 7);
+  pOut->nZero = (int)((r->tr >> 3) & 31);
 }
 
-static int feedDisconnect(sqlite3_vtab *pVtab){
-  sqlite3_free(pVtab);
-  return SQLITE_OK;
+/* Is r, not found among the blocks, new? (Not when the period still has
+** a response of the row-per-response table of schema 5 with its tracking
+** number.) Counts it either way, and adds a new one to its office's sums. */
+static int recIsNew(Merge *m, const SRec *r){
+  if( m->pLegacy ){
+    char z[24];
+    int n = trackFormat(r->key, (int)((r->tr >> 3) & 31), z), bFound;
+    sqlite3_bind_text(m->pLegacy, 2, z, n, SQLITE_STATIC);
+    bFound = sqlite3_step(m->pLegacy)==SQLITE_ROW;
+    sqlite3_reset(m->pLegacy);
+    if( bFound ){ m->nDup++; return 0; }
+  }
+  {
+    OfficeSlot *s = &m->pF->map.a[r->iOffice];
+    int v = (int)(r->tr & 7);
+    s->n++;
+    s->sum += v;
+    s->sumsq += v*v;
+  }
+  m->nNew++;
+  return 1;
 }
 
-/* The feed argument (column 5) must be given: survey_feed(?). */
-static int feedBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
-  int i;
-  (void)pVtab;
-  for(i=0; i<pInfo->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &pInfo->aConstraint[i];
-    if( c->iColumn==5 && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->usable ){
-      pInfo->aConstraintUsage[i].argvIndex = 1;
-      pInfo->aConstraintUsage[i].omit = 1;
-      pInfo->estimatedCost = 1e6;
-      return SQLITE_OK;
+/* Store a[i..j) as new blocks (no stored block holds any of them). */
+static void mergeAppend(Merge *m, const SRec *a, int i, int j){
+  Resp r;
+  for(; i<j; i++){
+    if( !recIsNew(m, &a[i]) ) continue;
+    recResp(m, &a[i], &r);
+    builderAdd(&m->b, &r);
+  }
+  builderFlush(&m->b);
+}
+
+/* The block with the greatest lo <= key (bFirst: the first block with lo
+** > key) into *pLo, *pHi, *pN. Returns 1 if there is one, 0 if not. */
+static int blockFind(Merge *m, sqlite3_stmt *p, sqlite3_int64 key,
+                     sqlite3_int64 *pLo, sqlite3_int64 *pHi, int *pN){
+  int bFound;
+  sqlite3_bind_int64(p, 1, m->iPeriod);
+  sqlite3_bind_int64(p, 2, key);
+  bFound = sqlite3_step(p)==SQLITE_ROW;
+  if( bFound ){
+    *pLo = sqlite3_column_int64(p, 0);
+    *pHi = sqlite3_column_int64(p, 1);
+    *pN = sqlite3_column_int(p, 2);
+  }
+  sqlite3_reset(p);
+  return bFound;
+}
+
+/*
+** Merge sorted, repeat-free a[0..n) into the period's blocks: each
+** record goes to the block that owns its tracking number; one already
+** stored is a duplicate. Returns SQLITE_OK or an error.
+*/
+static int mergeChunk(Merge *m, const SRec *a, int n){
+  int i = 0;
+  while( i<n && m->b.rc==SQLITE_OK ){
+    sqlite3_int64 lo, hi, nextLo, dummyHi;
+    int nBlk, nDummy, j, bNext, k, bNew;
+    sqlite3_int64 key = (sqlite3_int64)a[i].key;
+    if( !blockFind(m, m->pOwner, key, &lo, &hi, &nBlk) ){
+      /* before the first block: new blocks up to it */
+      bNext = blockFind(m, m->pFirst, key, &nextLo, &dummyHi, &nDummy);
+      for(j=i; j<n && (!bNext || (sqlite3_int64)a[j].key<nextLo); j++){}
+      mergeAppend(m, a, i, j);
+      i = j;
+      continue;
     }
-  }
-  return SQLITE_CONSTRAINT;
-}
-
-static int feedOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCur){
-  FeedCursor *c = sqlite3_malloc(sizeof *c);
-  (void)pVtab;
-  if( c==0 ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof *c);
-  *ppCur = &c->base;
-  return SQLITE_OK;
-}
-
-static int feedClose(sqlite3_vtab_cursor *pCur){
-  sqlite3_free(pCur);
-  return SQLITE_OK;
-}
-
-static int feedNext(sqlite3_vtab_cursor *pCur){
-  FeedCursor *c = (FeedCursor *)pCur;
-  if( c->p==0 || (c->p->pRow = feedTake(c->p))==0 ){
-    c->bEof = 1;
-  }
-  c->iRow++;
-  return SQLITE_OK;
-}
-
-static int feedFilter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxStr,
-                      int argc, sqlite3_value **argv){
-  FeedCursor *c = (FeedCursor *)pCur;
-  (void)idxNum; (void)idxStr;
-  c->p = argc>0 ? (Feed *)sqlite3_value_pointer(argv[0], "survey_feed") : 0;
-  c->bEof = 0;
-  return feedNext(pCur);
-}
-
-static int feedEof(sqlite3_vtab_cursor *pCur){
-  return ((FeedCursor *)pCur)->bEof;
-}
-
-static int feedColumn(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx, int i){
-  Feed *p = ((FeedCursor *)pCur)->p;
-  const Rec *r = p->pRow;
-  switch( i ){
-    case 0: sqlite3_result_text(ctx, r->aTrack, r->nTrack, SQLITE_STATIC); break;
-    case 1: {
-      const OfficeSlot *s = &p->map.a[r->iOffice];
-      sqlite3_result_text(ctx, s->zCode, (int)s->nCode, SQLITE_STATIC);
-      break;
+    bNext = blockFind(m, m->pFirst, lo, &nextLo, &dummyHi, &nDummy);
+    for(j=i; j<n && (!bNext || (sqlite3_int64)a[j].key<nextLo); j++){}
+    if( key>hi && nBlk>=BLOCK_ROWS/2 ){
+      /* past a well-filled block: append */
+      mergeAppend(m, a, i, j);
+      i = j;
+      continue;
     }
-    case 2: sqlite3_result_text(ctx, r->aSvc, r->nSvc, SQLITE_STATIC); break;
-    case 3: sqlite3_result_int(ctx, r->rating); break;
-    case 4: sqlite3_result_text(ctx, r->zIso, 20, SQLITE_STATIC); break;
-    default: sqlite3_result_null(ctx); break;
+    /* decode the owner, then merge a[i..j) into it */
+    sqlite3_bind_int64(m->pData, 1, m->iPeriod);
+    sqlite3_bind_int64(m->pData, 2, lo);
+    if( sqlite3_step(m->pData)!=SQLITE_ROW
+     || nBlk>BLOCK_ROWS
+     || blockDecode(sqlite3_column_blob(m->pData, 0), sqlite3_column_bytes(m->pData, 0),
+                    nBlk, m->aBlk) ){
+      sqlite3_reset(m->pData);
+      return SQLITE_CORRUPT;
+    }
+    sqlite3_reset(m->pData);
+    /* anything new? */
+    bNew = 0;
+    for(k=0; !bNew && i<j; ){
+      sqlite3_int64 kk = (sqlite3_int64)a[i].key;
+      while( k<nBlk && m->aBlk[k].key<kk ) k++;
+      if( k<nBlk && m->aBlk[k].key==kk ){ m->nDup++; i++; }
+      else bNew = 1;
+    }
+    if( !bNew ) continue;
+    sqlite3_bind_int64(m->pDel, 1, m->iPeriod);
+    sqlite3_bind_int64(m->pDel, 2, lo);
+    if( sqlite3_step(m->pDel)!=SQLITE_DONE ){
+      sqlite3_reset(m->pDel);
+      return sqlite3_errcode(m->db);
+    }
+    sqlite3_reset(m->pDel);
+    for(k=0; k<nBlk || i<j; ){
+      if( i<j && (k>=nBlk || (sqlite3_int64)a[i].key<m->aBlk[k].key) ){
+        Resp r;
+        if( recIsNew(m, &a[i]) ){
+          recResp(m, &a[i], &r);
+          builderAdd(&m->b, &r);
+        }
+        i++;
+      }else if( i<j && (sqlite3_int64)a[i].key==m->aBlk[k].key ){
+        m->nDup++;
+        i++;
+      }else{
+        builderAdd(&m->b, &m->aBlk[k++]);
+      }
+    }
+    builderFlush(&m->b);
   }
-  return SQLITE_OK;
+  return m->b.rc;
 }
-
-static int feedRowid(sqlite3_vtab_cursor *pCur, sqlite3_int64 *pRowid){
-  *pRowid = ((FeedCursor *)pCur)->iRow;
-  return SQLITE_OK;
-}
-
-static sqlite3_module feedModule = {
-  .iVersion = 0,
-  .xCreate = 0,                 /* eponymous only */
-  .xConnect = feedConnect,
-  .xBestIndex = feedBestIndex,
-  .xDisconnect = feedDisconnect,
-  .xOpen = feedOpen,
-  .xClose = feedClose,
-  .xFilter = feedFilter,
-  .xNext = feedNext,
-  .xEof = feedEof,
-  .xColumn = feedColumn,
-  .xRowid = feedRowid,
-};
 
 /* ---- The import ------------------------------------------------------------ */
 
@@ -760,15 +1245,40 @@ static int statFlush(sqlite3 *db, long long iPeriod, const Feed *pF){
   return rc;
 }
 
+/* Records per chunk: CHUNK_ROWS, or PISHKHAN_SURVEY_CHUNK (at least 1024). */
+static int chunkRows(void){
+  const char *z = getenv("PISHKHAN_SURVEY_CHUNK");
+  long v = z ? strtol(z, 0, 10) : 0;
+  if( v<=0 ) return CHUNK_ROWS;
+  return v<1024 ? 1024 : v>(1L<<24) ? (1<<24) : (int)v;
+}
+
+/* Import the chunks the reader hands over. Returns SQLITE_OK or an error. */
+static int importChunks(Merge *m, Feed *pF){
+  Chunk *c = 0;
+  SRec *aTmp = xmalloc(sizeof(SRec)*(size_t)pF->nChunkRows);
+  int rc = SQLITE_OK;
+  while( (c = feedTake(pF, c))!=0 ){
+    int n;
+    recSort(c->a, aTmp, c->n);
+    n = recDedup(c->a, c->n);
+    m->nDup += c->n - n;
+    rc = mergeChunk(m, c->a, n);
+    if( rc!=SQLITE_OK ) break;
+  }
+  free(aTmp);
+  return rc;
+}
+
 int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
                   FILE *pIn, FILE *pErr, SurveyProgress xProgress, void *pArg,
                   SurveyStats *pStats){
   Feed f;
+  Merge m;
   Date jFrom, jTo;
   long long iPeriod;
-  sqlite3_stmt *p;
   pthread_t reader;
-  int rc, bFk, bOuter = 0, result = 0;
+  int rc, bFk, bOuter = 0, result = 0, i;
   char zAfter[256], zObj[64];
 
   memset(pStats, 0, sizeof *pStats);
@@ -778,6 +1288,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     return 2;
   }
   memset(&f, 0, sizeof f);
+  memset(&m, 0, sizeof m);
   f.pErr = pErr;
   f.zPeriod = zPeriod;
   f.iFrom = jFrom.y*10000 + jFrom.m*100 + jFrom.d;
@@ -789,26 +1300,53 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   f.pCsv = csv_open(pIn);
   csv_set_max_record(f.pCsv, 64*1024);
   f.pCache = survey_cache_new();
-  officeMapLoad(db, &f.map);
+  f.nChunkRows = chunkRows();
+  officeMapLoad(db, "SELECT id, code FROM office", &f.map);
+  svcLoad(db, &f.svc);
+  if( f.map.n>OFFICE_MAX || dayStartCached(f.pCache, jFrom, &f.tStart) ){
+    if( pErr ) fprintf(pErr, "survey import: %s\n",
+                       f.map.n>OFFICE_MAX ? "more than 65535 offices" : "bad period start");
+    result = 2;
+    goto done;
+  }
 
   /* The period was checked above; the per-row foreign key check is not
   ** needed, and PRAGMA foreign_keys only changes outside a transaction. */
   bFk = (int)db_int(db, 1, "PRAGMA foreign_keys", 0);
   if( bFk ) db_exec(db, "PRAGMA foreign_keys=OFF");
-  db_exec(db, "PRAGMA cache_size=-65536");
-  sqlite3_create_module(db, "survey_feed", &feedModule, 0);   /* again is harmless */
 
   if( feedHeader(&f) ){
     result = 1;
-    goto done;
+    goto restore;
   }
   bOuter = !sqlite3_get_autocommit(db);
   if( db_exec(db, bOuter ? "SAVEPOINT survey_import" : "BEGIN IMMEDIATE")!=SQLITE_OK ){
     if( pErr ) fprintf(pErr, "survey import: %s\n", sqlite3_errmsg(db));
     result = 2;
-    goto done;
+    goto restore;
   }
-  f.aBatch = xmalloc(sizeof(Batch)*NBATCH);
+  m.db = db;
+  m.iPeriod = iPeriod;
+  m.pF = &f;
+  m.aBlk = xmalloc(sizeof(Resp)*BLOCK_ROWS);
+  m.b.a = xmalloc((size_t)BLOCK_ROWS*RESP_MAXBYTES);
+  m.b.pIns = db_prepare(db,
+    "INSERT INTO survey_block(period_id, lo, hi, n, data) VALUES(?1, ?2, ?3, ?4, ?5)");
+  sqlite3_bind_int64(m.b.pIns, 1, iPeriod);
+  m.pOwner = db_prepare(db, "SELECT lo, hi, n FROM survey_block"
+                            " WHERE period_id=?1 AND lo<=?2 ORDER BY lo DESC LIMIT 1");
+  m.pFirst = db_prepare(db, "SELECT lo, hi, n FROM survey_block"
+                            " WHERE period_id=?1 AND lo>?2 ORDER BY lo LIMIT 1");
+  m.pData = db_prepare(db, "SELECT data FROM survey_block WHERE period_id=?1 AND lo=?2");
+  m.pDel = db_prepare(db, "DELETE FROM survey_block WHERE period_id=?1 AND lo=?2");
+  if( db_int(db, 0, "SELECT EXISTS(SELECT 1 FROM survey_response WHERE period_id="
+                    "(SELECT id FROM period WHERE code=?1))", zPeriod) ){
+    m.pLegacy = db_prepare(db, "SELECT 1 FROM survey_response"
+                               " WHERE period_id=?1 AND tracking_no=?2");
+    sqlite3_bind_int64(m.pLegacy, 1, iPeriod);
+  }
+
+  for(i=0; i<NCHUNK; i++) f.aChunk[i].a = xmalloc(sizeof(SRec)*(size_t)f.nChunkRows);
   pthread_mutex_init(&f.mx, 0);
   pthread_cond_init(&f.cFull, 0);
   pthread_cond_init(&f.cEmpty, 0);
@@ -816,41 +1354,39 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     fprintf(stderr, "survey import: cannot start a thread\n");
     abort();
   }
-  sqlite3_preupdate_hook(db, feedHook, &f);
-  p = db_prepare(db,
-    "INSERT OR IGNORE INTO survey_response"
-    "(period_id,tracking_no,office_code,service_code,rating,answered_at)"
-    " SELECT ?1, tracking_no, office_code, service_code, rating, answered_at"
-    " FROM survey_feed(?2)");
-  sqlite3_bind_int64(p, 1, iPeriod);
-  sqlite3_bind_pointer(p, 2, &f, "survey_feed", 0);
-  f.bHook = 1;
-  rc = sqlite3_step(p);
-  f.bHook = 0;
-  db_finalize(p);
-  sqlite3_preupdate_hook(db, 0, 0);
+  rc = importChunks(&m, &f);
   feedAbort(&f);
   pthread_join(reader, 0);
   pthread_cond_destroy(&f.cEmpty);
   pthread_cond_destroy(&f.cFull);
   pthread_mutex_destroy(&f.mx);
-  free(f.aBatch);
-  if( rc!=SQLITE_DONE ){
-    if( pErr ) fprintf(pErr, "survey import: %s\n", sqlite3_errmsg(db));
+  for(i=0; i<NCHUNK; i++) free(f.aChunk[i].a);
+  db_finalize(m.b.pIns);
+  db_finalize(m.pOwner);
+  db_finalize(m.pFirst);
+  db_finalize(m.pData);
+  db_finalize(m.pDel);
+  if( m.pLegacy ) db_finalize(m.pLegacy);
+  free(m.aBlk);
+  free(m.b.a);
+  if( rc!=SQLITE_OK ){
+    if( pErr ) fprintf(pErr, "survey import: %s\n",
+                       rc==SQLITE_CORRUPT ? "a stored block does not decode" : sqlite3_errstr(rc));
     txRollback(db, bOuter);
     result = 2;
-    goto done;
+    goto restore;
   }
   if( f.bStop ){
     txRollback(db, bOuter);
     result = 1;
-    goto done;
+    goto restore;
   }
-  rc = statFlush(db, iPeriod, &f);
+  rc = svcFlush(db, &f.svc);
+  if( rc==SQLITE_OK ) rc = statFlush(db, iPeriod, &f);
   snprintf(zObj, sizeof zObj, "period:%s", zPeriod);
   snprintf(zAfter, sizeof zAfter,
            "{\"read\":%lld,\"new\":%lld,\"duplicate\":%lld}",
-           f.nRead, f.nNew, f.nRead - f.nNew);
+           f.nRead, m.nNew, f.nRead - m.nNew);
   if( rc==SQLITE_OK ) rc = audit_log(db, pActor, "survey.import", zObj, 0, 0, zAfter);
   if( bOuter ){
     /* Inside the caller's transaction (the demo): its commit decides. */
@@ -865,23 +1401,159 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     if( pErr ) fprintf(pErr, "survey import: %s\n", sqlite3_errmsg(db));
     txRollback(db, bOuter);
     result = 2;
-    goto done;
+    goto restore;
   }
-  if( !bOuter ) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
-  pStats->nNew = f.nNew;
-  pStats->nDup = f.nRead - f.nNew;
+  pStats->nNew = m.nNew;
+  pStats->nDup = f.nRead - m.nNew;
 
+restore:
+  if( bFk ) db_exec(db, "PRAGMA foreign_keys=ON");
 done:
   if( xProgress ) xProgress(pArg, csv_offset(f.pCsv), f.nRead);
   if( result ){ pStats->nNew = 0; pStats->nDup = 0; }
   pStats->nRead = f.nRead;
   pStats->nBad = f.nBad;
-  db_exec(db, "PRAGMA cache_size=-2000");
-  if( bFk ) db_exec(db, "PRAGMA foreign_keys=ON");
   csv_close(f.pCsv);
   survey_cache_free(f.pCache);
   officeMapFree(&f.map);
+  officeMapFree(&f.svc.m);
   return result;
+}
+
+/* ---- Reading the responses back ---------------------------------------- */
+
+/* Parse ISO UTC "YYYY-MM-DDTHH:MM:SSZ" into seconds. Returns 0 or -1. */
+static int isoSeconds(const char *z, long long *pT){
+  int y, mo, d, h, mi, s;
+  long long yy, era, days;
+  unsigned yoe, doy, doe;
+  if( z==0 || sscanf(z, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s)!=6 ) return -1;
+  yy = mo<=2 ? y - 1 : y;
+  era = (yy>=0 ? yy : yy - 399) / 400;
+  yoe = (unsigned)(yy - era*400);
+  doy = (unsigned)((153*(mo>2 ? mo - 3 : mo + 9) + 2)/5 + d - 1);
+  doe = yoe*365 + yoe/4 - yoe/100 + doy;
+  days = era*146097 + (long long)doe - 719468;
+  *pT = days*86400 + h*3600 + mi*60 + s;
+  return 0;
+}
+
+int survey_each(sqlite3 *db, long long iPeriod, const char *zOffice,
+                int (*xEach)(void*, const SurveyResponse*), void *pArg){
+  OfficeMap offices, services;
+  sqlite3_stmt *p;
+  Resp *a = xmalloc(sizeof(Resp)*BLOCK_ROWS);
+  long long iOffice = -1;
+  int rc = 0, i;
+  char zTrack[24];
+  officeMapLoad(db, "SELECT id, code FROM office", &offices);
+  officeMapLoad(db, "SELECT id, code FROM survey_service", &services);
+  if( zOffice ){
+    int k = officeFind(&offices, zOffice, strlen(zOffice));
+    iOffice = k>=0 ? offices.a[k].id : -2;
+  }
+  /* id -> index: both tables are small, a sorted copy would do; a direct
+  ** array over the ids is simpler and the ids are dense. */
+  {
+    long long nMaxO = 0, nMaxS = 0;
+    int *aO, *aS;
+    for(i=0; i<offices.n; i++) if( offices.a[i].id>nMaxO ) nMaxO = offices.a[i].id;
+    for(i=0; i<services.n; i++) if( services.a[i].id>nMaxS ) nMaxS = services.a[i].id;
+    aO = xmalloc(sizeof(int)*(size_t)(nMaxO + 1));
+    aS = xmalloc(sizeof(int)*(size_t)(nMaxS + 1));
+    memset(aO, 0xff, sizeof(int)*(size_t)(nMaxO + 1));
+    memset(aS, 0xff, sizeof(int)*(size_t)(nMaxS + 1));
+    for(i=0; i<offices.n; i++) aO[offices.a[i].id] = i;
+    for(i=0; i<services.n; i++) aS[services.a[i].id] = i;
+    p = db_prepare(db, "SELECT n, data FROM survey_block WHERE period_id=?1 ORDER BY lo");
+    sqlite3_bind_int64(p, 1, iPeriod);
+    while( rc==0 && iOffice!=-2 && sqlite3_step(p)==SQLITE_ROW ){
+      int nRec = sqlite3_column_int(p, 0);
+      if( nRec>BLOCK_ROWS || blockDecode(sqlite3_column_blob(p, 1), sqlite3_column_bytes(p, 1),
+                                         nRec, a) ){
+        rc = -1;
+        break;
+      }
+      for(i=0; i<nRec && rc==0; i++){
+        SurveyResponse r;
+        if( iOffice>=0 && a[i].iOffice!=iOffice ) continue;
+        trackFormat((sqlite3_uint64)a[i].key, a[i].nZero, zTrack);
+        r.zTrack = zTrack;
+        r.zOffice = a[i].iOffice<=nMaxO && aO[a[i].iOffice]>=0 ? offices.a[aO[a[i].iOffice]].zCode : "";
+        r.zService = a[i].iSvc<=nMaxS && aS[a[i].iSvc]>=0 ? services.a[aS[a[i].iSvc]].zCode : "";
+        r.rating = a[i].rating;
+        r.t = a[i].t;
+        rc = xEach(pArg, &r);
+      }
+    }
+    db_finalize(p);
+    free(aO);
+    free(aS);
+  }
+  /* responses stored one row each (schema 5) before blocks */
+  p = db_prepare(db, "SELECT tracking_no, office_code, service_code, rating, answered_at"
+                     " FROM survey_response WHERE period_id=?1 AND (?2 IS NULL OR office_code=?2)"
+                     " ORDER BY tracking_no");
+  sqlite3_bind_int64(p, 1, iPeriod);
+  if( zOffice ) sqlite3_bind_text(p, 2, zOffice, -1, SQLITE_STATIC);
+  while( rc==0 && sqlite3_step(p)==SQLITE_ROW ){
+    SurveyResponse r;
+    r.zTrack = db_col_text(p, 0);
+    r.zOffice = db_col_text(p, 1);
+    r.zService = db_col_text(p, 2);
+    r.rating = sqlite3_column_int(p, 3);
+    if( isoSeconds(db_col_text(p, 4), &r.t) ){ rc = -1; break; }
+    rc = xEach(pArg, &r);
+  }
+  db_finalize(p);
+  free(a);
+  officeMapFree(&offices);
+  officeMapFree(&services);
+  return rc;
+}
+
+typedef struct ExportCtx { FILE *pOut; SurveyDayCache *pCache; long long n; } ExportCtx;
+
+static int exportOne(void *pArg, const SurveyResponse *r){
+  ExportCtx *x = (ExportCtx *)pArg;
+  char zTime[20];
+  if( survey_format_time(x->pCache, r->t, zTime) ) return -1;
+  fputs(r->zTrack, x->pOut);
+  fputc(',', x->pOut);
+  csv_write_field(x->pOut, r->zOffice);
+  fputc(',', x->pOut);
+  csv_write_field(x->pOut, r->zService);
+  fprintf(x->pOut, ",%d,%s\n", r->rating, zTime);
+  x->n++;
+  return 0;
+}
+
+int survey_export(sqlite3 *db, const char *zPeriod, const char *zOffice,
+                  FILE *pOut, FILE *pErr, long long *pnRow){
+  ExportCtx x;
+  long long iPeriod = db_int(db, 0, "SELECT id FROM period WHERE code=?1", zPeriod);
+  int rc;
+  *pnRow = 0;
+  if( iPeriod==0 ){
+    if( pErr ) fprintf(pErr, "survey export: no period %s\n", zPeriod);
+    return 2;
+  }
+  if( zOffice && db_int(db, 0, "SELECT count(*) FROM office WHERE code=?1", zOffice)==0 ){
+    if( pErr ) fprintf(pErr, "survey export: no office %s\n", zOffice);
+    return 2;
+  }
+  x.pOut = pOut;
+  x.pCache = survey_cache_new();
+  x.n = 0;
+  fprintf(pOut, "%s,%s,%s,%s,%s\n", azCol[0], azCol[1], azCol[2], azCol[3], azCol[4]);
+  rc = survey_each(db, iPeriod, zOffice, exportOne, &x);
+  survey_cache_free(x.pCache);
+  *pnRow = x.n;
+  if( rc ){
+    if( pErr ) fprintf(pErr, "survey export: a stored response does not decode\n");
+    return 2;
+  }
+  return 0;
 }
 
 /* ---- Reading the sums ------------------------------------------------------ */

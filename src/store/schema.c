@@ -469,5 +469,26 @@ const char *const aMigration[] = {
 ");"
 "CREATE INDEX right_to_reply_office ON right_to_reply(office_code, period_id, state);"
 "CREATE INDEX right_to_reply_state ON right_to_reply(state);",
+
+/* 9: survey responses packed in blocks (docs/external.md, bench/README.md).
+**    A row of survey_block holds up to 4,096 responses of one period,
+**    sorted by tracking number (a number below 10^18), in a BLOB of
+**    varints (src/domain/survey.c says the format); a block owns the
+**    tracking numbers from its lo to the next block's lo. Service codes
+**    are numbered in survey_service. survey_response (schema 5) stays:
+**    responses stored there before are still read and still count as
+**    stored; new ones go to blocks. */
+"CREATE TABLE survey_service("
+"  id INTEGER PRIMARY KEY,"
+"  code TEXT NOT NULL UNIQUE"
+");"
+"CREATE TABLE survey_block("
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  lo INTEGER NOT NULL,"                       /* its first tracking number */
+"  hi INTEGER NOT NULL,"                       /* its last */
+"  n INTEGER NOT NULL,"                        /* responses in data */
+"  data BLOB NOT NULL,"
+"  PRIMARY KEY(period_id, lo)"
+") WITHOUT ROWID;",
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);
