@@ -39,6 +39,7 @@ struct CsvReader {
   long iRecLine;           /* line where the current record starts */
   int iErrCol;             /* 1-based field of the last error, or 0 */
   const char *zErr;        /* message of the last error, or "" */
+  size_t iPeekEnd;         /* after the line csv_peek_line() gave */
 };
 
 /* aSpecial[c] is 1 for the bytes that end a run in an unquoted field. */
@@ -381,6 +382,32 @@ int csv_next(CsvReader *p){
     return -1;
   }
   return 1;
+}
+
+int csv_peek_line(CsvReader *p, const char **pz, size_t *pn){
+  const unsigned char *zS, *zNl;
+  size_t n;
+  if( !p->bStarted || p->iBuf>=p->nBuf ) return 0;
+  zS = p->aBuf + p->iBuf;
+  zNl = memchr(zS, '\n', p->nBuf - p->iBuf);
+  if( zNl==0 ) return 0;
+  n = (size_t)(zNl - zS);
+  if( n>0 && zS[n-1]=='\r' ) n--;
+  if( n==0 ) return 0;
+  *pz = (const char *)zS;
+  *pn = n;
+  p->iPeekEnd = (size_t)(zNl + 1 - p->aBuf);
+  return 1;
+}
+
+void csv_take_line(CsvReader *p){
+  p->nRec = 0;
+  p->nField = 0;
+  p->bTooLong = 0;
+  p->iErrCol = 0;
+  p->zErr = "";
+  p->iRecLine = p->iLine++;
+  p->iBuf = p->iPeekEnd;
 }
 
 /*

@@ -390,16 +390,18 @@ typedef struct OfficeSlot {
   char *zCode;
   size_t nCode;
   long long id;                  /* office.id: what blocks store */
-  long long n, sum, sumsq;       /* new responses of this import */
 } OfficeSlot;
+
+/* The sums of an office's new responses in this import. */
+typedef struct OfficeSum { long long n, sum, sumsq; } OfficeSum;
 
 /* A hash slot: the code's full hash and, when it is short, the code
 ** itself, so a lookup touches one cache line. */
 typedef struct CodeSlot {
   unsigned hash;
-  int idx;                       /* index+1 into OfficeMap.a, 0 = empty */
+  unsigned idx;                  /* index+1 into OfficeMap.a, 0 = empty */
   unsigned char n;               /* the code's length when it fits z, else 0 */
-  char z[23];
+  char z[7];
 } CodeSlot;
 
 typedef struct OfficeMap {
@@ -409,25 +411,49 @@ typedef struct OfficeMap {
   unsigned mask;
 } OfficeMap;
 
-/* Hash of code z[0..n): eight bytes at a time, multiply and fold. */
+/* Hash of code z[0..n): eight bytes at a time (the last zero-padded),
+** multiply and fold. hashShort() is the same for short codes. */
+static inline uint64_t hashStep(uint64_t h, uint64_t w){
+  h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 31);
+}
+static inline unsigned hashFinal(uint64_t h){
+  h ^= h >> 29;
+  h *= 0x94D049BB133111EBull;
+  return (unsigned)(h >> 32);
+}
 static unsigned hashCode(const char *z, size_t n){
   uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
   while( n>=8 ){
     memcpy(&w, z, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
+    h = hashStep(h, w);
     z += 8;
     n -= 8;
   }
   if( n>0 ){
     w = 0;
     memcpy(&w, z, n);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h = hashStep(h, w);
   }
-  h ^= h >> 29;
-  h *= 0x94D049BB133111EBull;
-  return (unsigned)(h >> 32);
+  return hashFinal(h);
 }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__==__ORDER_LITTLE_ENDIAN__
+/* hashCode() of z[0..n) for 0 < n <= 16 when 16 bytes may be read at z:
+** no byte-by-byte copy. */
+static inline unsigned hashShort(const char *z, size_t n){
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w1, w2;
+  memcpy(&w1, z, 8);
+  memcpy(&w2, z + 8, 8);
+  if( n<8 ) return hashFinal(hashStep(h, w1 & ((1ull << (8*n)) - 1)));
+  h = hashStep(h, w1);
+  if( n==8 ) return hashFinal(h);
+  if( n<16 ) w2 &= (1ull << (8*(n - 8))) - 1;
+  return hashFinal(hashStep(h, w2));
+}
+#else
+# define hashShort hashCode
+#endif
 
 /* Add code z (id iId) to pM; the hash slots are built by officeMapIndex(). */
 static void officeMapAdd(OfficeMap *pM, const char *z, long long iId, int *pnAlloc){
@@ -538,8 +564,8 @@ static void svcLoad(sqlite3 *db, SvcMap *pS){
 
 /* The id of service code z[0..n), added when new; -1 when the ids are
 ** used up. */
-static long long svcId(SvcMap *pS, const char *z, size_t n){
-  int k = officeFind(&pS->m, z, n);
+static long long svcId(SvcMap *pS, const char *z, size_t n, unsigned h){
+  int k = officeFindHash(&pS->m, z, n, h);
   char zCode[72];
   if( k>=0 ) return pS->m.a[k].id;
   if( pS->iNext>SVC_MAX ) return -1;
@@ -854,19 +880,21 @@ static const char *shown(const char *z, char *zBuf, size_t nBuf){
   return zBuf;
 }
 
+/* aCodeOk[c]: c may be part of a code ([A-Za-z0-9._/-]). */
+static unsigned char aCodeOk[256];
+static void codeInit(void){
+  int c;
+  for(c='0'; c<='9'; c++) aCodeOk[c] = 1;
+  for(c='a'; c<='z'; c++) aCodeOk[c] = 1;
+  for(c='A'; c<='Z'; c++) aCodeOk[c] = 1;
+  aCodeOk['-'] = aCodeOk['_'] = aCodeOk['.'] = aCodeOk['/'] = 1;
+}
+
 /* Is z[0..n) 1..64 characters of [A-Za-z0-9._/-]? */
 static int codeOk(const char *z, size_t n){
-  static unsigned char aOk[256];
   size_t i;
-  if( aOk['0']==0 ){
-    int c;
-    for(c='0'; c<='9'; c++) aOk[c] = 1;
-    for(c='a'; c<='z'; c++) aOk[c] = 1;
-    for(c='A'; c<='Z'; c++) aOk[c] = 1;
-    aOk['-'] = aOk['_'] = aOk['.'] = aOk['/'] = 1;
-  }
   if( n==0 || n>64 ) return 0;
-  for(i=0; i<n; i++) if( !aOk[(unsigned char)z[i]] ) return 0;
+  for(i=0; i<n; i++) if( !aCodeOk[(unsigned char)z[i]] ) return 0;
   return 1;
 }
 
@@ -908,10 +936,10 @@ static int feedHeader(Feed *p){
 }
 
 /*
-** Read the next data row and check it into *pR. Returns 1 for a good row,
-** -1 for a bad one (reported), 0 at the end.
+** Read the next data row through the CSV reader and check it into *pR.
+** Returns 1 for a good row, -1 for a bad one (reported), 0 at the end.
 */
-static int feedRow(Feed *p, SRec *pR){
+static int slowRow(Feed *p, SRec *pR){
   CsvReader *pC = p->pCsv;
   int rc = csv_next(pC), nf, iDay, iOffice, nZero, rating;
   const char *z, *zOffice;
@@ -964,7 +992,7 @@ static int feedRow(Feed *p, SRec *pR){
             shown(z, zBuf, sizeof zBuf));
     return -1;
   }
-  if( (iSvc = svcId(&p->svc, z, n))<0 ){
+  if( (iSvc = svcId(&p->svc, z, n, hashCode(z, n)))<0 ){
     feedBad(p, 3, "service_code: \"%s\" is one service code too many (at most %d)",
             shown(z, zBuf, sizeof zBuf), SVC_MAX);
     return -1;
@@ -997,6 +1025,104 @@ static int feedRow(Feed *p, SRec *pR){
   pR->iOffice = (uint16_t)iOffice;
   pR->iSvc = (uint16_t)iSvc;
   return 1;
+}
+
+/*
+** The fast path of feedRow(): take plain line z[0..n) (no line end) as
+** one row if it is an ordinary good one — unquoted fields, a tracking
+** number of ASCII digits, a known office, a code of a service, a rating
+** digit and "YYYY/MM/DD HH:MM:SS" inside the period — in one pass over
+** its bytes. Returns 1 with *pR set, or 0 when the row must go the slow
+** way (which reads it again through the CSV reader and reports what is
+** wrong, if anything).
+*/
+static int fastRow(Feed *p, const char *z, size_t n, SRec *pR){
+  const char *zEnd = z + n, *zOff, *zSvc, *zT;
+  sqlite3_uint64 v = 0;
+  unsigned hOff;
+  int nd = 0, nZero = 0, iOffice, rating, y, m, d, hh, mi, ss, iDay;
+  long long iSvc, t;
+  size_t nOff, nSvc;
+  Date j;
+  /* tracking number */
+  while( z<zEnd && (unsigned)(*z - '0')<10 ){ v = v*10 + (unsigned)(*z - '0'); z++; nd++; }
+  if( nd==0 || nd>TRACK_DIGITS || z>=zEnd || *z!=',' ) return 0;
+  if( z[-nd]=='0' ){
+    while( nZero<nd-1 && z[-nd+nZero]=='0' ) nZero++;
+  }
+  z++;
+  /* office: hashed now, its slot fetched while the rest is read */
+  zOff = z;
+  while( z<zEnd && *z!=',' ){
+    if( *z=='"' || *z=='\r' ) return 0;
+    z++;
+  }
+  if( z>=zEnd ) return 0;
+  nOff = (size_t)(z - zOff);
+  if( nOff==0 ) return 0;
+  hOff = nOff<=16 && zEnd - zOff>=16 ? hashShort(zOff, nOff) : hashCode(zOff, nOff);
+  __builtin_prefetch(&p->map.aSlot[hOff & p->map.mask]);
+  z++;
+  /* service */
+  zSvc = z;
+  while( z<zEnd && aCodeOk[(unsigned char)*z] ) z++;
+  nSvc = (size_t)(z - zSvc);
+  if( z>=zEnd || *z!=',' || nSvc==0 || nSvc>64 ) return 0;
+  z++;
+  /* rating */
+  if( zEnd - z<2 || (unsigned)(z[0] - '1')>4 || z[1]!=',' ) return 0;
+  rating = z[0] - '0';
+  z += 2;
+  /* answered at */
+  zT = z;
+  if( zEnd - zT!=19 || zT[4]!='/' || zT[7]!='/' || zT[10]!=' ' || zT[13]!=':' || zT[16]!=':' ) return 0;
+  if( ((unsigned)(zT[0]-'0')>9) | ((unsigned)(zT[1]-'0')>9) | ((unsigned)(zT[2]-'0')>9)
+    | ((unsigned)(zT[3]-'0')>9) | ((unsigned)(zT[5]-'0')>9) | ((unsigned)(zT[6]-'0')>9)
+    | ((unsigned)(zT[8]-'0')>9) | ((unsigned)(zT[9]-'0')>9) | ((unsigned)(zT[11]-'0')>9)
+    | ((unsigned)(zT[12]-'0')>9) | ((unsigned)(zT[14]-'0')>9) | ((unsigned)(zT[15]-'0')>9)
+    | ((unsigned)(zT[17]-'0')>9) | ((unsigned)(zT[18]-'0')>9) ) return 0;
+  y = (zT[0]-'0')*1000 + (zT[1]-'0')*100 + (zT[2]-'0')*10 + (zT[3]-'0');
+  m = (zT[5]-'0')*10 + (zT[6]-'0');
+  d = (zT[8]-'0')*10 + (zT[9]-'0');
+  hh = (zT[11]-'0')*10 + (zT[12]-'0');
+  mi = (zT[14]-'0')*10 + (zT[15]-'0');
+  ss = (zT[17]-'0')*10 + (zT[18]-'0');
+  if( hh>23 || mi>59 || ss>59 || m<1 || m>12 || d<1 || d>31 || (m>6 && d>30) ) return 0;
+  iDay = y*10000 + m*100 + d;
+  if( iDay<p->iFrom || iDay>p->iTo ) return 0;
+  j.y = y; j.m = m; j.d = d;
+  if( dayStartCached(p->pCache, j, &t) ) return 0;
+  t += hh*3600 + mi*60 + ss;
+  if( t<p->tStart || t - p->tStart >= (1<<24) ) return 0;
+  if( (iOffice = officeFindHash(&p->map, zOff, nOff, hOff))<0 ) return 0;
+  if( (iSvc = svcId(&p->svc, zSvc, nSvc,
+                    nSvc<=16 && zEnd - zSvc>=16 ? hashShort(zSvc, nSvc) : hashCode(zSvc, nSvc)))<0 ){
+    return 0;
+  }
+  pR->key = v;
+  pR->tr = ((uint32_t)(t - p->tStart) << 8) | ((uint32_t)nZero << 3) | (uint32_t)rating;
+  pR->iOffice = (uint16_t)iOffice;
+  pR->iSvc = (uint16_t)iSvc;
+  return 1;
+}
+
+/*
+** Read the next data row and check it into *pR. Returns 1 for a good row,
+** -1 for a bad one (reported), 0 at the end.
+*/
+static int feedRow(Feed *p, SRec *pR){
+  const char *z;
+  size_t n;
+  if( csv_peek_line(p->pCsv, &z, &n) && fastRow(p, z, n, pR) ){
+    csv_take_line(p->pCsv);
+    p->nRead++;
+    if( p->xProgress && p->nRead>=p->nNextProgress ){
+      p->xProgress(p->pArg, csv_offset(p->pCsv), p->nRead);
+      p->nNextProgress = p->nRead + 65536;
+    }
+    return 1;
+  }
+  return slowRow(p, pR);
 }
 
 /*
@@ -1072,6 +1198,7 @@ typedef struct Merge {
   sqlite3_stmt *pData;           /* a block's data */
   sqlite3_stmt *pDel;            /* delete a block */
   sqlite3_stmt *pLegacy;         /* a response stored by schema 5, or NULL */
+  OfficeSum *aSum;               /* by index into the office map */
   long long nNew;
   long long nDup;
 } Merge;
@@ -1099,7 +1226,7 @@ static int recIsNew(Merge *m, const SRec *r){
     if( bFound ){ m->nDup++; return 0; }
   }
   {
-    OfficeSlot *s = &m->pF->map.a[r->iOffice];
+    OfficeSum *s = &m->aSum[r->iOffice];
     int v = (int)(r->tr & 7);
     s->n++;
     s->sum += v;
@@ -1224,17 +1351,18 @@ static void txRollback(sqlite3 *db, int bOuter){
 }
 
 /* Write the in-memory sums of pF into survey_stat. Returns SQLITE_OK or an error. */
-static int statFlush(sqlite3 *db, long long iPeriod, const Feed *pF){
+static int statFlush(sqlite3 *db, long long iPeriod, const Feed *pF, const OfficeSum *aSum){
   sqlite3_stmt *p = db_prepare(db,
     "INSERT INTO survey_stat(period_id,office_code,n,sum,sumsq) VALUES(?1,?2,?3,?4,?5)"
     " ON CONFLICT(period_id,office_code) DO UPDATE SET n=n+excluded.n,"
     " sum=sum+excluded.sum, sumsq=sumsq+excluded.sumsq");
   int i, rc = SQLITE_OK;
   for(i=0; i<pF->map.n && rc==SQLITE_OK; i++){
-    const OfficeSlot *s = &pF->map.a[i];
+    const OfficeSlot *o = &pF->map.a[i];
+    const OfficeSum *s = &aSum[i];
     if( s->n==0 ) continue;
     sqlite3_bind_int64(p, 1, iPeriod);
-    sqlite3_bind_text(p, 2, s->zCode, (int)s->nCode, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, o->zCode, (int)o->nCode, SQLITE_STATIC);
     sqlite3_bind_int64(p, 3, s->n);
     sqlite3_bind_int64(p, 4, s->sum);
     sqlite3_bind_int64(p, 5, s->sumsq);
@@ -1301,6 +1429,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   csv_set_max_record(f.pCsv, 64*1024);
   f.pCache = survey_cache_new();
   f.nChunkRows = chunkRows();
+  codeInit();
   officeMapLoad(db, "SELECT id, code FROM office", &f.map);
   svcLoad(db, &f.svc);
   if( f.map.n>OFFICE_MAX || dayStartCached(f.pCache, jFrom, &f.tStart) ){
@@ -1329,6 +1458,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   m.iPeriod = iPeriod;
   m.pF = &f;
   m.aBlk = xmalloc(sizeof(Resp)*BLOCK_ROWS);
+  m.aSum = xcalloc((size_t)f.map.n + 1, sizeof(OfficeSum));
   m.b.a = xmalloc((size_t)BLOCK_ROWS*RESP_MAXBYTES);
   m.b.pIns = db_prepare(db,
     "INSERT INTO survey_block(period_id, lo, hi, n, data) VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -1382,7 +1512,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     goto restore;
   }
   rc = svcFlush(db, &f.svc);
-  if( rc==SQLITE_OK ) rc = statFlush(db, iPeriod, &f);
+  if( rc==SQLITE_OK ) rc = statFlush(db, iPeriod, &f, m.aSum);
   snprintf(zObj, sizeof zObj, "period:%s", zPeriod);
   snprintf(zAfter, sizeof zAfter,
            "{\"read\":%lld,\"new\":%lld,\"duplicate\":%lld}",
@@ -1409,6 +1539,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
 restore:
   if( bFk ) db_exec(db, "PRAGMA foreign_keys=ON");
 done:
+  free(m.aSum);
   if( xProgress ) xProgress(pArg, csv_offset(f.pCsv), f.nRead);
   if( result ){ pStats->nNew = 0; pStats->nDup = 0; }
   pStats->nRead = f.nRead;
