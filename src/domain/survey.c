@@ -673,7 +673,7 @@ typedef struct SRec {
 static void recSort(SRec *a, SRec *aTmp, int n){
   sqlite3_uint64 lo, hi, range;
   int i, shift, bSorted = 1;
-  static unsigned aCount[2048];      /* only the importing thread sorts */
+  unsigned aCount[2048];
   SRec *pFrom = a, *pTo = aTmp;
   if( n<2 ) return;
   lo = hi = a[0].key;
@@ -1533,6 +1533,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     result = 2;
     goto restore;
   }
+  if( !bOuter ) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
   pStats->nNew = m.nNew;
   pStats->nDup = f.nRead - m.nNew;
 
@@ -1569,6 +1570,29 @@ static int isoSeconds(const char *z, long long *pT){
   return 0;
 }
 
+/* The indexes of pM's entries in rising id (to find an id's code). */
+static int *idOrder(const OfficeMap *pM){
+  int *a = xmalloc(sizeof(int)*(size_t)(pM->n + 1)), i, j;
+  for(i=0; i<pM->n; i++){           /* insertion sort: ids mostly come sorted */
+    int k = i;
+    for(j=i; j>0 && pM->a[a[j-1]].id>pM->a[k].id; j--) a[j] = a[j-1];
+    a[j] = k;
+  }
+  return a;
+}
+
+/* The code of id iId in pM (aOrder from idOrder()), or "" if there is none. */
+static const char *idCode(const OfficeMap *pM, const int *aOrder, long long iId){
+  int lo = 0, hi = pM->n - 1;
+  while( lo<=hi ){
+    int mid = (lo + hi)/2;
+    long long v = pM->a[aOrder[mid]].id;
+    if( v==iId ) return pM->a[aOrder[mid]].zCode;
+    if( v<iId ) lo = mid + 1; else hi = mid - 1;
+  }
+  return "";
+}
+
 int survey_each(sqlite3 *db, long long iPeriod, const char *zOffice,
                 int (*xEach)(void*, const SurveyResponse*), void *pArg){
   OfficeMap offices, services;
@@ -1577,25 +1601,14 @@ int survey_each(sqlite3 *db, long long iPeriod, const char *zOffice,
   long long iOffice = -1;
   int rc = 0, i;
   char zTrack[24];
-  officeMapLoad(db, "SELECT id, code FROM office", &offices);
-  officeMapLoad(db, "SELECT id, code FROM survey_service", &services);
+  officeMapLoad(db, "SELECT id, code FROM office ORDER BY id", &offices);
+  officeMapLoad(db, "SELECT id, code FROM survey_service ORDER BY id", &services);
   if( zOffice ){
     int k = officeFind(&offices, zOffice, strlen(zOffice));
     iOffice = k>=0 ? offices.a[k].id : -2;
   }
-  /* id -> index: both tables are small, a sorted copy would do; a direct
-  ** array over the ids is simpler and the ids are dense. */
   {
-    long long nMaxO = 0, nMaxS = 0;
-    int *aO, *aS;
-    for(i=0; i<offices.n; i++) if( offices.a[i].id>nMaxO ) nMaxO = offices.a[i].id;
-    for(i=0; i<services.n; i++) if( services.a[i].id>nMaxS ) nMaxS = services.a[i].id;
-    aO = xmalloc(sizeof(int)*(size_t)(nMaxO + 1));
-    aS = xmalloc(sizeof(int)*(size_t)(nMaxS + 1));
-    memset(aO, 0xff, sizeof(int)*(size_t)(nMaxO + 1));
-    memset(aS, 0xff, sizeof(int)*(size_t)(nMaxS + 1));
-    for(i=0; i<offices.n; i++) aO[offices.a[i].id] = i;
-    for(i=0; i<services.n; i++) aS[services.a[i].id] = i;
+    int *aO = idOrder(&offices), *aS = idOrder(&services);
     p = db_prepare(db, "SELECT n, data FROM survey_block WHERE period_id=?1 ORDER BY lo");
     sqlite3_bind_int64(p, 1, iPeriod);
     while( rc==0 && iOffice!=-2 && sqlite3_step(p)==SQLITE_ROW ){
@@ -1610,8 +1623,8 @@ int survey_each(sqlite3 *db, long long iPeriod, const char *zOffice,
         if( iOffice>=0 && a[i].iOffice!=iOffice ) continue;
         trackFormat((sqlite3_uint64)a[i].key, a[i].nZero, zTrack);
         r.zTrack = zTrack;
-        r.zOffice = a[i].iOffice<=nMaxO && aO[a[i].iOffice]>=0 ? offices.a[aO[a[i].iOffice]].zCode : "";
-        r.zService = a[i].iSvc<=nMaxS && aS[a[i].iSvc]>=0 ? services.a[aS[a[i].iSvc]].zCode : "";
+        r.zOffice = idCode(&offices, aO, a[i].iOffice);
+        r.zService = idCode(&services, aS, a[i].iSvc);
         r.rating = a[i].rating;
         r.t = a[i].t;
         rc = xEach(pArg, &r);
