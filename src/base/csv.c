@@ -54,7 +54,7 @@ static const unsigned char aSpecial[256] = {
 CsvReader *csv_open(FILE *pIn){
   CsvReader *p = xcalloc(1, sizeof(*p));
   p->pIn = pIn;
-  p->aBuf = xmalloc(CSV_BUFSZ);
+  p->aBuf = xmalloc(CSV_BUFSZ + 16);   /* 16: vector loads may look past the end */
   p->iLine = 1;
   p->zErr = "";
   p->nMaxRec = CSV_MAX_RECORD;
@@ -386,11 +386,51 @@ int csv_next(CsvReader *p){
 
 int csv_peek_line(CsvReader *p, const char **pz, size_t *pn){
   const unsigned char *zS, *zNl;
-  size_t n;
+  size_t n, nAvail;
   if( !p->bStarted || p->iBuf>=p->nBuf ) return 0;
   zS = p->aBuf + p->iBuf;
-  zNl = memchr(zS, '\n', p->nBuf - p->iBuf);
+  nAvail = p->nBuf - p->iBuf;
+#if defined(__SSE2__)
+  {
+    /* one pass: the first LF, and no quote or CR before it */
+    /* one pass: the first LF, and no quote or CR before it (but a CR
+    ** just before it, in the same 16 bytes) */
+    const __m128i vNl = _mm_set1_epi8('\n'), vQuote = _mm_set1_epi8('"');
+    const __m128i vCr = _mm_set1_epi8('\r');
+    size_t i;
+    zNl = 0;
+    for(i=0; i<nAvail; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i *)(zS + i));
+      unsigned mN = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vNl));
+      unsigned mQ = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vQuote));
+      unsigned mC = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vCr));
+      if( nAvail - i<16 ){
+        unsigned mValid = (1u << (nAvail - i)) - 1;
+        mN &= mValid;
+        mQ &= mValid;
+        mC &= mValid;
+      }
+      if( mN ){
+        unsigned k = (unsigned)__builtin_ctz(mN);
+        unsigned mBefore = (1u << k) - 1;
+        if( k>0 ) mC &= ~(1u << (k - 1));
+        if( (mQ | mC) & mBefore ) return 0;
+        zNl = zS + i + k;
+        break;
+      }
+      if( mQ | mC ) return 0;
+    }
+    if( zNl==0 ) return 0;
+  }
+#else
+  zNl = memchr(zS, '\n', nAvail);
   if( zNl==0 ) return 0;
+  if( memchr(zS, '"', (size_t)(zNl - zS)) ) return 0;
+  {
+    const unsigned char *zCr = memchr(zS, '\r', (size_t)(zNl - zS));
+    if( zCr && zCr!=zNl - 1 ) return 0;
+  }
+#endif
   n = (size_t)(zNl - zS);
   if( n>0 && zS[n-1]=='\r' ) n--;
   if( n==0 ) return 0;

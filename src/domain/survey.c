@@ -562,21 +562,26 @@ static void svcLoad(sqlite3 *db, SvcMap *pS){
   pS->iNext = db_int(db, 0, "SELECT max(id) FROM survey_service", 0) + 1;
 }
 
-/* The id of service code z[0..n), added when new; -1 when the ids are
-** used up. */
-static long long svcId(SvcMap *pS, const char *z, size_t n, unsigned h){
-  int k = officeFindHash(&pS->m, z, n, h);
+/* Add code z[0..n) with id iId to pM, with its hash slot. */
+static void mapInsert(OfficeMap *pM, int *pnAlloc, const char *z, size_t n, long long iId){
   char zCode[72];
-  if( k>=0 ) return pS->m.a[k].id;
-  if( pS->iNext>SVC_MAX ) return -1;
   memcpy(zCode, z, n);
   zCode[n] = 0;
-  officeMapAdd(&pS->m, zCode, pS->iNext++, &pS->nAlloc);
-  if( (unsigned)pS->m.n*2 > pS->m.mask ){
-    officeMapIndex(&pS->m);
+  officeMapAdd(pM, zCode, iId, pnAlloc);
+  if( (unsigned)pM->n*2 > pM->mask ){
+    officeMapIndex(pM);
   }else{
-    officeMapSlot(&pS->m, pS->m.n - 1);
+    officeMapSlot(pM, pM->n - 1);
   }
+}
+
+/* The id of service code z[0..n) (hash h), added when new; -1 when the
+** ids are used up. */
+static long long svcId(SvcMap *pS, const char *z, size_t n, unsigned h){
+  int k = officeFindHash(&pS->m, z, n, h);
+  if( k>=0 ) return pS->m.a[k].id;
+  if( pS->iNext>SVC_MAX || n>64 ) return -1;
+  mapInsert(&pS->m, &pS->nAlloc, z, n, pS->iNext++);
   return pS->m.a[pS->m.n-1].id;
 }
 
@@ -697,18 +702,6 @@ static void recSort(SRec *a, SRec *aTmp, int n){
   if( pFrom!=a ) memcpy(a, pFrom, sizeof(SRec)*(size_t)n);
 }
 
-/* Drop repeated keys of sorted a[0..n), keeping the first of each.
-** Returns the new count. */
-static int recDedup(SRec *a, int n){
-  int i, k = 0;
-  for(i=0; i<n; i++){
-    if( k>0 && a[k-1].key==a[i].key ) continue;
-    if( k!=i ) a[k] = a[i];
-    k++;
-  }
-  return k;
-}
-
 /* ---- Blocks ---------------------------------------------------------------- */
 
 #define BLOCK_ROWS 4096          /* responses a block holds at most */
@@ -826,37 +819,82 @@ static void builderAdd(Builder *b, const Resp *r){
 
 /* ---- The feed: CSV rows, checked ---------------------------------------- */
 
-typedef struct Chunk { SRec *a; int n; } Chunk;
+/*
+** The feed. The reader thread cuts the input into batches of whole
+** records: plain lines (no quote, no CR) copied as they are, other records
+** as the CSV reader split them, or its error. NWORKER parser threads check
+** batches, each into an array of records and the text of its messages.
+** The importing thread takes the batches in order, prints their messages
+** and gathers their records into chunks, which it sorts and merges. A
+** batch's records come out in the order of its lines, and batches in the
+** order of the file, so "the first stays" holds as if one thread read.
+*/
+#define BATCH_BYTES (256*1024)   /* text of a batch (its last record may run over) */
+#define BATCH_ITEMS 8192         /* records of a batch at most */
+#define NBATCH 8                 /* batches in flight: bounds the memory */
+#define NWORKER 2                /* parser threads */
 
-#define NCHUNK 2                 /* chunks in flight: bounds the memory */
+enum { ITEM_LINE, ITEM_FIELDS, ITEM_ERROR };
+enum { BATCH_FREE, BATCH_FILLED, BATCH_PARSING, BATCH_PARSED };
+
+/* One record of a batch. */
+typedef struct Item {
+  size_t off, len;               /* its text in Batch.aText */
+  long iLine;                    /* the line where it starts */
+  int kind;                      /* ITEM_LINE, ITEM_FIELDS or ITEM_ERROR */
+  int iCol;                      /* ITEM_FIELDS: fields; ITEM_ERROR: column */
+} Item;
+
+typedef struct Batch {
+  Buf text;                      /* lines; fields as NUL-terminated strings; messages */
+  Item aItem[BATCH_ITEMS];
+  int nItem;
+  SRec aRec[BATCH_ITEMS];        /* the good rows, checked */
+  int nRec;
+  Buf err;                       /* "LINE:COL: message" of each bad row */
+  long long nBad;
+  int state;                     /* BATCH_FREE ... */
+} Batch;
 
 typedef struct Feed {
-  /* the reader thread's */
-  CsvReader *pCsv;
+  CsvReader *pCsv;               /* the reader thread's (and the header's) */
   FILE *pErr;
   const char *zPeriod;
-  OfficeMap map;                 /* codes read by both threads; sums by the import */
-  SvcMap svc;                    /* the reader's until it ends */
-  SurveyDayCache *pCache;
+  OfficeMap map;                 /* read-only while the threads run */
+  SvcMap svc;                    /* under mxSvc */
   int iFrom, iTo;                /* the period's days as y*10000+m*100+d */
   long long tStart;              /* UTC second the period starts */
   char zFrom[16], zTo[16];       /* the same, for messages */
-  long long nRead, nBad;
-  int bStop;                     /* a bad row was seen: hand over no more */
+  long long nRead;               /* the reader's */
+  long long nBad;                /* the importing thread's */
+  int bStop;                     /* a bad row was seen: import no more */
   SurveyProgress xProgress;
   void *pArg;
   long long nNextProgress;
   int nChunkRows;
-  /* the queue of chunks between the threads */
-  Chunk aChunk[NCHUNK];
-  int iFill, iTake, nFull;
-  int bDone;                     /* the reader has handed over its last chunk */
-  int bAbort;                    /* the import gave up: the reader stops */
-  pthread_mutex_t mx;
-  pthread_cond_t cFull, cEmpty;
+  Batch *aBatch;                 /* NBATCH, a ring */
+  long long nFilled;             /* batches handed over by the reader */
+  long long nParse;              /* batches taken by parsers */
+  long long nMerged;             /* batches taken back by the importing thread */
+  int bEof;                      /* the reader has handed over its last batch */
+  int bAbort;                    /* the import gave up: every thread stops */
+  pthread_mutex_t mx, mxSvc;
+  pthread_cond_t cFilled, cParsed, cFree;
 } Feed;
 
-/* Report a bad row. */
+/* A parser thread's own state. */
+typedef struct Worker {
+  Feed *p;
+  SurveyDayCache *pCache;
+  OfficeMap svc;                 /* service codes met: code -> id */
+  int nSvcAlloc;
+  Batch *b;                      /* the batch being checked */
+  long iLine;                    /* the line being checked */
+  Buf scratch;                   /* a line split into fields */
+  OfficeSum *aSum;               /* sums of the good rows it checked */
+} Worker;
+
+/* Report the header's error (before the threads start). */
 static void feedBad(Feed *p, int iCol, const char *zFmt, ...)
   __attribute__((format(printf, 3, 4)));
 static void feedBad(Feed *p, int iCol, const char *zFmt, ...){
@@ -869,6 +907,33 @@ static void feedBad(Feed *p, int iCol, const char *zFmt, ...){
   vfprintf(p->pErr, zFmt, ap);
   va_end(ap);
   fputc('\n', p->pErr);
+}
+
+/* Add the message of a bad row to the batch being checked. */
+static void workerBad(Worker *w, int iCol, const char *zFmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void workerBad(Worker *w, int iCol, const char *zFmt, ...){
+  va_list ap;
+  w->b->nBad++;
+  buf_printf(&w->b->err, "%ld:%d: ", w->iLine, iCol);
+  va_start(ap, zFmt);
+  buf_vprintf(&w->b->err, zFmt, ap);
+  va_end(ap);
+  buf_putc(&w->b->err, '\n');
+}
+
+/* The id of service code z[0..n) (hash h): from the worker's own table,
+** else from the shared one (numbering it when new). -1 when the ids are
+** used up. */
+static long long workerSvc(Worker *w, const char *z, size_t n, unsigned h){
+  int k = officeFindHash(&w->svc, z, n, h);
+  long long id;
+  if( k>=0 ) return w->svc.a[k].id;
+  pthread_mutex_lock(&w->p->mxSvc);
+  id = svcId(&w->p->svc, z, n, h);
+  pthread_mutex_unlock(&w->p->mxSvc);
+  if( id>=0 ) mapInsert(&w->svc, &w->nSvcAlloc, z, n, id);
+  return id;
 }
 
 /* A field value shortened for a message. */
@@ -936,88 +1001,72 @@ static int feedHeader(Feed *p){
 }
 
 /*
-** Read the next data row through the CSV reader and check it into *pR.
-** Returns 1 for a good row, -1 for a bad one (reported), 0 at the end.
+** Check the fields az[0..4] (lengths an[], NUL-terminated) of a record of
+** nf fields into *pR. Returns 1 for a good row, -1 for a bad one (its
+** message added to the batch).
 */
-static int slowRow(Feed *p, SRec *pR){
-  CsvReader *pC = p->pCsv;
-  int rc = csv_next(pC), nf, iDay, iOffice, nZero, rating;
-  const char *z, *zOffice;
-  size_t n, nOffice;
-  unsigned hOffice;
+static int checkFields(Worker *w, const char **az, const size_t *an, int nf, SRec *pR){
+  Feed *p = w->p;
+  int iDay, iOffice, nZero, rating;
+  const char *z;
+  size_t n;
   char zBuf[48];
   const char *zMsg;
   Date day;
   sqlite3_uint64 key;
   long long t, iSvc;
-  if( rc==0 ) return 0;
-  p->nRead++;
-  if( p->xProgress && p->nRead>=p->nNextProgress ){
-    p->xProgress(p->pArg, csv_offset(pC), p->nRead);
-    p->nNextProgress = p->nRead + 65536;
-  }
-  if( rc<0 ){
-    feedBad(p, csv_error_column(pC), "%s", csv_error(pC));
-    return -1;
-  }
-  nf = csv_nfield(pC);
   if( nf!=5 ){
-    feedBad(p, nf<5 ? nf+1 : 6, "expected 5 fields, found %d", nf);
+    workerBad(w, nf<5 ? nf+1 : 6, "expected 5 fields, found %d", nf);
     return -1;
   }
-  /* start fetching the office's hash slot (a cache miss, typically)
-  ** while the other fields are read */
-  zOffice = csv_field(pC, 1); nOffice = csv_field_len(pC, 1);
-  hOffice = hashCode(zOffice, nOffice);
-  __builtin_prefetch(&p->map.aSlot[hOffice & p->map.mask]);
-  z = csv_field(pC, 0); n = csv_field_len(pC, 0);
+  z = az[0]; n = an[0];
   if( trackParse(z, n, &key, &nZero) ){
-    feedBad(p, 1, "tracking_no: \"%s\" is not a number of 1 to %d digits",
-            shown(z, zBuf, sizeof zBuf), TRACK_DIGITS);
+    workerBad(w, 1, "tracking_no: \"%s\" is not a number of 1 to %d digits",
+              shown(z, zBuf, sizeof zBuf), TRACK_DIGITS);
     return -1;
   }
-  z = zOffice; n = nOffice;
-  if( (iOffice = officeFindHash(&p->map, z, n, hOffice))<0 ){
+  z = az[1]; n = an[1];
+  if( (iOffice = officeFind(&p->map, z, n))<0 ){
     char *zNorm = text_code_dup(z);
     if( zNorm ) iOffice = officeFind(&p->map, zNorm, strlen(zNorm));
     free(zNorm);
     if( iOffice<0 ){
-      feedBad(p, 2, "office_code: unknown office \"%s\"", shown(z, zBuf, sizeof zBuf));
+      workerBad(w, 2, "office_code: unknown office \"%s\"", shown(z, zBuf, sizeof zBuf));
       return -1;
     }
   }
-  z = csv_field(pC, 2); n = csv_field_len(pC, 2);
+  z = az[2]; n = an[2];
   if( !codeOk(z, n) ){
-    feedBad(p, 3, "service_code: \"%s\" is not 1 to 64 letters, digits or . _ / -",
-            shown(z, zBuf, sizeof zBuf));
+    workerBad(w, 3, "service_code: \"%s\" is not 1 to 64 letters, digits or . _ / -",
+              shown(z, zBuf, sizeof zBuf));
     return -1;
   }
-  if( (iSvc = svcId(&p->svc, z, n, hashCode(z, n)))<0 ){
-    feedBad(p, 3, "service_code: \"%s\" is one service code too many (at most %d)",
-            shown(z, zBuf, sizeof zBuf), SVC_MAX);
+  if( (iSvc = workerSvc(w, z, n, hashCode(z, n)))<0 ){
+    workerBad(w, 3, "service_code: \"%s\" is one service code too many (at most %d)",
+              shown(z, zBuf, sizeof zBuf), SVC_MAX);
     return -1;
   }
-  z = csv_field(pC, 3); n = csv_field_len(pC, 3);
+  z = az[3]; n = an[3];
   if( n==1 && z[0]>='1' && z[0]<='5' ){
     rating = z[0] - '0';
   }else{
     long long v;
     if( text_parse_int(z, &v) || v<1 || v>5 ){
-      feedBad(p, 4, "rating: \"%s\" is not a whole number from 1 to 5",
-              shown(z, zBuf, sizeof zBuf));
+      workerBad(w, 4, "rating: \"%s\" is not a whole number from 1 to 5",
+                shown(z, zBuf, sizeof zBuf));
       return -1;
     }
     rating = (int)v;
   }
-  z = csv_field(pC, 4); n = csv_field_len(pC, 4);
-  if( parseTime(p->pCache, z, n, &t, &day, &zMsg) ){
-    feedBad(p, 5, "answered_at: \"%s\": %s", shown(z, zBuf, sizeof zBuf), zMsg);
+  z = az[4]; n = an[4];
+  if( parseTime(w->pCache, z, n, &t, &day, &zMsg) ){
+    workerBad(w, 5, "answered_at: \"%s\": %s", shown(z, zBuf, sizeof zBuf), zMsg);
     return -1;
   }
   iDay = day.y*10000 + day.m*100 + day.d;
   if( iDay<p->iFrom || iDay>p->iTo || t<p->tStart || t - p->tStart >= (1<<24) ){
-    feedBad(p, 5, "answered_at: %04d/%02d/%02d is outside period %s (%s to %s)",
-            day.y, day.m, day.d, p->zPeriod, p->zFrom, p->zTo);
+    workerBad(w, 5, "answered_at: %04d/%02d/%02d is outside period %s (%s to %s)",
+              day.y, day.m, day.d, p->zPeriod, p->zFrom, p->zTo);
     return -1;
   }
   pR->key = key;
@@ -1028,15 +1077,15 @@ static int slowRow(Feed *p, SRec *pR){
 }
 
 /*
-** The fast path of feedRow(): take plain line z[0..n) (no line end) as
-** one row if it is an ordinary good one — unquoted fields, a tracking
-** number of ASCII digits, a known office, a code of a service, a rating
-** digit and "YYYY/MM/DD HH:MM:SS" inside the period — in one pass over
-** its bytes. Returns 1 with *pR set, or 0 when the row must go the slow
-** way (which reads it again through the CSV reader and reports what is
-** wrong, if anything).
+** The fast path: take plain line z[0..n) (no quote, no CR, no line end)
+** as one row if it is an ordinary good one — a tracking number of ASCII
+** digits, a known office, a code of a service, a rating digit and
+** "YYYY/MM/DD HH:MM:SS" inside the period — in one pass over its bytes.
+** Returns 1 with *pR set, or 0 when the row must go the slow way
+** (checkFields(), which reports what is wrong, if anything).
 */
-static int fastRow(Feed *p, const char *z, size_t n, SRec *pR){
+static int fastRow(Worker *w, const char *z, size_t n, SRec *pR){
+  Feed *p = w->p;
   const char *zEnd = z + n, *zOff, *zSvc, *zT;
   sqlite3_uint64 v = 0;
   unsigned hOff;
@@ -1054,7 +1103,6 @@ static int fastRow(Feed *p, const char *z, size_t n, SRec *pR){
   /* office: hashed now, its slot fetched while the rest is read */
   zOff = z;
   while( z<zEnd && *z!=',' ){
-    if( *z=='"' || *z=='\r' ) return 0;
     z++;
   }
   if( z>=zEnd ) return 0;
@@ -1091,11 +1139,11 @@ static int fastRow(Feed *p, const char *z, size_t n, SRec *pR){
   iDay = y*10000 + m*100 + d;
   if( iDay<p->iFrom || iDay>p->iTo ) return 0;
   j.y = y; j.m = m; j.d = d;
-  if( dayStartCached(p->pCache, j, &t) ) return 0;
+  if( dayStartCached(w->pCache, j, &t) ) return 0;
   t += hh*3600 + mi*60 + ss;
   if( t<p->tStart || t - p->tStart >= (1<<24) ) return 0;
   if( (iOffice = officeFindHash(&p->map, zOff, nOff, hOff))<0 ) return 0;
-  if( (iSvc = svcId(&p->svc, zSvc, nSvc,
+  if( (iSvc = workerSvc(w, zSvc, nSvc,
                     nSvc<=16 && zEnd - zSvc>=16 ? hashShort(zSvc, nSvc) : hashCode(zSvc, nSvc)))<0 ){
     return 0;
   }
@@ -1106,82 +1154,205 @@ static int fastRow(Feed *p, const char *z, size_t n, SRec *pR){
   return 1;
 }
 
-/*
-** Read the next data row and check it into *pR. Returns 1 for a good row,
-** -1 for a bad one (reported), 0 at the end.
-*/
-static int feedRow(Feed *p, SRec *pR){
-  const char *z;
-  size_t n;
-  if( csv_peek_line(p->pCsv, &z, &n) && fastRow(p, z, n, pR) ){
-    csv_take_line(p->pCsv);
-    p->nRead++;
-    if( p->xProgress && p->nRead>=p->nNextProgress ){
-      p->xProgress(p->pArg, csv_offset(p->pCsv), p->nRead);
-      p->nNextProgress = p->nRead + 65536;
+/* Check batch b into b->aRec and b->err. */
+static void workerParse(Worker *w, Batch *b){
+  int i;
+  w->b = b;
+  b->nRec = 0;
+  b->nBad = 0;
+  buf_reset(&b->err);
+  for(i=0; i<b->nItem; i++){
+    const Item *it = &b->aItem[i];
+    const char *z = b->text.z + it->off;
+    const char *az[5];
+    size_t an[5];
+    int nf = 0, k;
+    w->iLine = it->iLine;
+    if( it->kind==ITEM_ERROR ){
+      workerBad(w, it->iCol, "%s", z);
+      continue;
     }
-    return 1;
+    if( it->kind==ITEM_LINE ){
+      char *zS;
+      size_t j, iStart = 0;
+      if( fastRow(w, z, it->len, &b->aRec[b->nRec]) ){
+        b->nRec++;
+        continue;
+      }
+      /* no quote, no CR: its fields are what lies between the commas */
+      buf_reset(&w->scratch);
+      buf_append(&w->scratch, z, it->len);
+      zS = w->scratch.z;
+      for(j=0; j<=it->len; j++){
+        if( j==it->len || zS[j]==',' ){
+          if( nf<5 ){ az[nf] = zS + iStart; an[nf] = j - iStart; }
+          nf++;
+          zS[j] = 0;
+          iStart = j + 1;
+        }
+      }
+    }else{
+      /* fields one after another, each NUL-terminated */
+      nf = it->iCol;
+      for(k=0; k<nf && k<5; k++){
+        az[k] = z;
+        an[k] = strlen(z);
+        z += an[k] + 1;
+      }
+    }
+    for(k=nf; k<5; k++){ az[k] = ""; an[k] = 0; }
+    if( checkFields(w, az, an, nf, &b->aRec[b->nRec])==1 ) b->nRec++;
   }
-  return slowRow(p, pR);
+  for(i=0; i<b->nRec; i++){
+    const SRec *r = &b->aRec[i];
+    OfficeSum *s = &w->aSum[r->iOffice];
+    int v = (int)(r->tr & 7);
+    s->n++;
+    s->sum += v;
+    s->sumsq += v*v;
+  }
 }
 
-/*
-** The reader thread: fill chunks with checked rows and hand them over.
-** At the first bad row it marks the queue done without handing over
-** what it has, then reads on only to report every further bad row.
-*/
-static void *feedReader(void *pArg){
-  Feed *p = (Feed *)pArg;
-  int bEnd = 0;
-  while( !bEnd ){
-    Chunk *c;
-    int n = 0, rc = 0;
+/* A parser thread: check the batches the reader hands over. */
+static void *feedWorker(void *pArg){
+  Worker *w = (Worker *)pArg;
+  Feed *p = w->p;
+  for(;;){
+    Batch *b;
     pthread_mutex_lock(&p->mx);
-    while( p->nFull==NCHUNK && !p->bAbort ) pthread_cond_wait(&p->cEmpty, &p->mx);
-    if( p->bAbort ){ pthread_mutex_unlock(&p->mx); return 0; }
-    c = &p->aChunk[p->iFill];
-    pthread_mutex_unlock(&p->mx);
-    while( n<p->nChunkRows && (rc = feedRow(p, &c->a[n]))==1 ) n++;
-    bEnd = n<p->nChunkRows;        /* end of input, or a bad row */
-    pthread_mutex_lock(&p->mx);
-    if( !p->bStop && n>0 ){
-      c->n = n;
-      p->iFill = (p->iFill + 1) % NCHUNK;
-      p->nFull++;
+    while( !p->bAbort && p->nParse>=p->nFilled && !p->bEof ) pthread_cond_wait(&p->cFilled, &p->mx);
+    if( p->bAbort || p->nParse>=p->nFilled ){
+      pthread_mutex_unlock(&p->mx);
+      break;
     }
-    if( bEnd || p->bStop ) p->bDone = 1;
-    pthread_cond_signal(&p->cFull);
+    b = &p->aBatch[p->nParse % NBATCH];
+    b->state = BATCH_PARSING;
+    p->nParse++;
     pthread_mutex_unlock(&p->mx);
-    if( p->bStop ) break;
-  }
-  if( p->bStop ){
-    SRec r;
-    while( feedRow(p, &r)!=0 ){}
+    workerParse(w, b);
+    pthread_mutex_lock(&p->mx);
+    b->state = BATCH_PARSED;
+    pthread_cond_broadcast(&p->cParsed);
+    pthread_mutex_unlock(&p->mx);
   }
   return 0;
 }
 
-/* The next full chunk, or NULL when there are no more. Gives the chunk
-** taken before back to the reader. */
-static Chunk *feedTake(Feed *p, Chunk *pPrev){
-  Chunk *c = 0;
-  pthread_mutex_lock(&p->mx);
-  if( pPrev ){
-    p->iTake = (p->iTake + 1) % NCHUNK;
-    p->nFull--;
-    pthread_cond_signal(&p->cEmpty);
-  }
-  while( p->nFull==0 && !p->bDone ) pthread_cond_wait(&p->cFull, &p->mx);
-  if( p->nFull>0 && !p->bStop ) c = &p->aChunk[p->iTake];
-  pthread_mutex_unlock(&p->mx);
-  return c;
+/* Append n bytes at z to b's text; returns the offset. */
+static size_t batchText(Batch *b, const char *z, size_t n){
+  size_t off = b->text.n;
+  buf_append(&b->text, z, n);
+  return off;
 }
 
-/* The import is over (or failed): let the reader finish. */
+/*
+** Fill batch b from the CSV reader. Returns 1 at the end of the input,
+** else 0.
+*/
+static int feedFill(Feed *p, Batch *b){
+  CsvReader *pC = p->pCsv;
+  b->nItem = 0;
+  buf_reset(&b->text);
+  while( b->nItem<BATCH_ITEMS && b->text.n<BATCH_BYTES ){
+    Item *it = &b->aItem[b->nItem];
+    const char *z;
+    size_t n;
+    if( csv_peek_line(pC, &z, &n) && n<64*1024 ){
+      it->kind = ITEM_LINE;
+      it->off = batchText(b, z, n + 1);
+      b->text.z[b->text.n - 1] = 0;
+      it->len = n;
+      csv_take_line(pC);
+    }else{
+      int rc = csv_next(pC);
+      if( rc==0 ) return 1;
+      if( rc<0 ){
+        it->kind = ITEM_ERROR;
+        it->iCol = csv_error_column(pC);
+        it->off = batchText(b, csv_error(pC), strlen(csv_error(pC)) + 1);
+      }else{
+        int k, nf = csv_nfield(pC);
+        it->kind = ITEM_FIELDS;
+        it->iCol = nf;
+        it->off = b->text.n;
+        for(k=0; k<nf && k<5; k++){
+          batchText(b, csv_field(pC, k), csv_field_len(pC, k));
+          buf_putc(&b->text, 0);
+        }
+      }
+      it->len = b->text.n - it->off;
+    }
+    it->iLine = csv_line(pC);
+    b->nItem++;
+    p->nRead++;
+    if( p->xProgress && p->nRead>=p->nNextProgress ){
+      p->xProgress(p->pArg, csv_offset(pC), p->nRead);
+      p->nNextProgress = p->nRead + 65536;
+    }
+  }
+  return 0;
+}
+
+/* The reader thread: fill free batches and hand them to the parsers. */
+static void *feedReader(void *pArg){
+  Feed *p = (Feed *)pArg;
+  int bEof = 0;
+  while( !bEof ){
+    Batch *b;
+    pthread_mutex_lock(&p->mx);
+    while( !p->bAbort && p->aBatch[p->nFilled % NBATCH].state!=BATCH_FREE ){
+      pthread_cond_wait(&p->cFree, &p->mx);
+    }
+    if( p->bAbort ){ pthread_mutex_unlock(&p->mx); return 0; }
+    b = &p->aBatch[p->nFilled % NBATCH];
+    pthread_mutex_unlock(&p->mx);
+    bEof = feedFill(p, b);
+    pthread_mutex_lock(&p->mx);
+    if( b->nItem>0 ){
+      b->state = BATCH_FILLED;
+      p->nFilled++;
+    }
+    if( bEof ) p->bEof = 1;
+    pthread_cond_broadcast(&p->cFilled);
+    pthread_cond_broadcast(&p->cParsed);
+    pthread_mutex_unlock(&p->mx);
+  }
+  return 0;
+}
+
+/* The next batch in file order, checked; NULL when there are no more. */
+static Batch *feedTake(Feed *p){
+  Batch *b = 0;
+  pthread_mutex_lock(&p->mx);
+  for(;;){
+    if( p->bAbort ) break;
+    if( p->nMerged<p->nFilled && p->aBatch[p->nMerged % NBATCH].state==BATCH_PARSED ){
+      b = &p->aBatch[p->nMerged % NBATCH];
+      break;
+    }
+    if( p->bEof && p->nMerged>=p->nFilled ) break;
+    pthread_cond_wait(&p->cParsed, &p->mx);
+  }
+  pthread_mutex_unlock(&p->mx);
+  return b;
+}
+
+/* Give batch b (from feedTake()) back to the reader. */
+static void feedGive(Feed *p, Batch *b){
+  pthread_mutex_lock(&p->mx);
+  b->state = BATCH_FREE;
+  p->nMerged++;
+  pthread_cond_broadcast(&p->cFree);
+  pthread_mutex_unlock(&p->mx);
+}
+
+/* The import is over (or failed): every thread stops. */
 static void feedAbort(Feed *p){
   pthread_mutex_lock(&p->mx);
   p->bAbort = 1;
-  pthread_cond_signal(&p->cEmpty);
+  pthread_cond_broadcast(&p->cFree);
+  pthread_cond_broadcast(&p->cFilled);
+  pthread_cond_broadcast(&p->cParsed);
   pthread_mutex_unlock(&p->mx);
 }
 
@@ -1213,9 +1384,20 @@ static void recResp(const Merge *m, const SRec *r, Resp *pOut){
   pOut->nZero = (int)((r->tr >> 3) & 31);
 }
 
+/* Count r as a duplicate: take it back out of its office's sums (the
+** parsers counted every good row). */
+static void recDup(Merge *m, const SRec *r){
+  OfficeSum *s = &m->aSum[r->iOffice];
+  int v = (int)(r->tr & 7);
+  s->n--;
+  s->sum -= v;
+  s->sumsq -= v*v;
+  m->nDup++;
+}
+
 /* Is r, not found among the blocks, new? (Not when the period still has
 ** a response of the row-per-response table of schema 5 with its tracking
-** number.) Counts it either way, and adds a new one to its office's sums. */
+** number.) Counts it either way. */
 static int recIsNew(Merge *m, const SRec *r){
   if( m->pLegacy ){
     char z[24];
@@ -1223,14 +1405,7 @@ static int recIsNew(Merge *m, const SRec *r){
     sqlite3_bind_text(m->pLegacy, 2, z, n, SQLITE_STATIC);
     bFound = sqlite3_step(m->pLegacy)==SQLITE_ROW;
     sqlite3_reset(m->pLegacy);
-    if( bFound ){ m->nDup++; return 0; }
-  }
-  {
-    OfficeSum *s = &m->aSum[r->iOffice];
-    int v = (int)(r->tr & 7);
-    s->n++;
-    s->sum += v;
-    s->sumsq += v*v;
+    if( bFound ){ recDup(m, r); return 0; }
   }
   m->nNew++;
   return 1;
@@ -1307,7 +1482,7 @@ static int mergeChunk(Merge *m, const SRec *a, int n){
     for(k=0; !bNew && i<j; ){
       sqlite3_int64 kk = (sqlite3_int64)a[i].key;
       while( k<nBlk && m->aBlk[k].key<kk ) k++;
-      if( k<nBlk && m->aBlk[k].key==kk ){ m->nDup++; i++; }
+      if( k<nBlk && m->aBlk[k].key==kk ){ recDup(m, &a[i]); i++; }
       else bNew = 1;
     }
     if( !bNew ) continue;
@@ -1327,7 +1502,7 @@ static int mergeChunk(Merge *m, const SRec *a, int n){
         }
         i++;
       }else if( i<j && (sqlite3_int64)a[i].key==m->aBlk[k].key ){
-        m->nDup++;
+        recDup(m, &a[i]);
         i++;
       }else{
         builderAdd(&m->b, &m->aBlk[k++]);
@@ -1381,20 +1556,87 @@ static int chunkRows(void){
   return v<1024 ? 1024 : v>(1L<<24) ? (1<<24) : (int)v;
 }
 
-/* Import the chunks the reader hands over. Returns SQLITE_OK or an error. */
-static int importChunks(Merge *m, Feed *pF){
-  Chunk *c = 0;
-  SRec *aTmp = xmalloc(sizeof(SRec)*(size_t)pF->nChunkRows);
+/*
+** A chunk being gathered: the records that came in rising tracking number
+** (aRun: each above the one before, so sorted and free of repeats) and
+** the others (aExc: repeats, and numbers that came out of order). For a
+** file in rising order aExc is small, so sorting the chunk costs little
+** more than one pass.
+*/
+typedef struct Gather {
+  SRec *aRun, *aExc, *aTmp, *aOut;   /* nChunkRows each */
+  int nRun, nExc;
+} Gather;
+
+/*
+** Sort and merge the gathered chunk into the store: aExc sorted (stably),
+** its repeats dropped, then merged with aRun; of equal numbers the one in
+** aRun came first in the file (it was taken when nothing above it had
+** come yet), so it stays.
+*/
+static int gatherImport(Merge *m, Gather *g){
+  int i = 0, j = 0, n = 0, nExc = 0;
+  recSort(g->aExc, g->aTmp, g->nExc);
+  for(i=0; i<g->nExc; i++){          /* drop repeats: the first stays */
+    if( nExc>0 && g->aExc[nExc-1].key==g->aExc[i].key ){
+      recDup(m, &g->aExc[i]);
+    }else{
+      g->aExc[nExc++] = g->aExc[i];
+    }
+  }
+  i = 0;
+  while( i<g->nRun || j<nExc ){
+    if( j>=nExc || (i<g->nRun && g->aRun[i].key<=g->aExc[j].key) ){
+      if( j<nExc && g->aRun[i].key==g->aExc[j].key ) recDup(m, &g->aExc[j++]);
+      g->aOut[n++] = g->aRun[i++];
+    }else{
+      g->aOut[n++] = g->aExc[j++];
+    }
+  }
+  g->nRun = g->nExc = 0;
+  return mergeChunk(m, g->aOut, n);
+}
+
+/*
+** Take the checked batches in order: print their messages; while no row
+** was bad, gather their records into chunks and import each as it fills.
+** Returns SQLITE_OK or an error.
+*/
+static int importBatches(Merge *m, Feed *p){
+  Gather g;
   int rc = SQLITE_OK;
-  while( (c = feedTake(pF, c))!=0 ){
-    int n;
-    recSort(c->a, aTmp, c->n);
-    n = recDedup(c->a, c->n);
-    m->nDup += c->n - n;
-    rc = mergeChunk(m, c->a, n);
+  Batch *b;
+  g.aRun = xmalloc(sizeof(SRec)*(size_t)p->nChunkRows);
+  g.aExc = xmalloc(sizeof(SRec)*(size_t)p->nChunkRows);
+  g.aTmp = xmalloc(sizeof(SRec)*(size_t)p->nChunkRows);
+  g.aOut = xmalloc(sizeof(SRec)*(size_t)p->nChunkRows);
+  g.nRun = g.nExc = 0;
+  while( (b = feedTake(p))!=0 ){
+    if( b->nBad ){
+      if( p->pErr ) fputs(buf_str(&b->err), p->pErr);
+      p->nBad += b->nBad;
+      p->bStop = 1;
+    }
+    if( !p->bStop ){
+      int k;
+      for(k=0; k<b->nRec && rc==SQLITE_OK; k++){
+        const SRec *r = &b->aRec[k];
+        if( g.nRun==0 || r->key>g.aRun[g.nRun-1].key ){
+          g.aRun[g.nRun++] = *r;
+        }else{
+          g.aExc[g.nExc++] = *r;
+        }
+        if( g.nRun + g.nExc==p->nChunkRows ) rc = gatherImport(m, &g);
+      }
+    }
+    feedGive(p, b);
     if( rc!=SQLITE_OK ) break;
   }
-  free(aTmp);
+  if( rc==SQLITE_OK && !p->bStop && g.nRun + g.nExc>0 ) rc = gatherImport(m, &g);
+  free(g.aRun);
+  free(g.aExc);
+  free(g.aTmp);
+  free(g.aOut);
   return rc;
 }
 
@@ -1405,8 +1647,10 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   Merge m;
   Date jFrom, jTo;
   long long iPeriod;
-  pthread_t reader;
-  int rc, bFk, bOuter = 0, result = 0, i;
+  pthread_t reader, aThread[NWORKER];
+  SurveyDayCache *pCache;
+  Worker aWorker[NWORKER];
+  int rc, bFk, bOuter = 0, result = 0, i, k;
   char zAfter[256], zObj[64];
 
   memset(pStats, 0, sizeof *pStats);
@@ -1427,12 +1671,12 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   f.pArg = pArg;
   f.pCsv = csv_open(pIn);
   csv_set_max_record(f.pCsv, 64*1024);
-  f.pCache = survey_cache_new();
+  pCache = survey_cache_new();
   f.nChunkRows = chunkRows();
   codeInit();
   officeMapLoad(db, "SELECT id, code FROM office", &f.map);
   svcLoad(db, &f.svc);
-  if( f.map.n>OFFICE_MAX || dayStartCached(f.pCache, jFrom, &f.tStart) ){
+  if( f.map.n>OFFICE_MAX || dayStartCached(pCache, jFrom, &f.tStart) ){
     if( pErr ) fprintf(pErr, "survey import: %s\n",
                        f.map.n>OFFICE_MAX ? "more than 65535 offices" : "bad period start");
     result = 2;
@@ -1476,21 +1720,54 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     sqlite3_bind_int64(m.pLegacy, 1, iPeriod);
   }
 
-  for(i=0; i<NCHUNK; i++) f.aChunk[i].a = xmalloc(sizeof(SRec)*(size_t)f.nChunkRows);
+  f.aBatch = xcalloc(NBATCH, sizeof(Batch));
   pthread_mutex_init(&f.mx, 0);
-  pthread_cond_init(&f.cFull, 0);
-  pthread_cond_init(&f.cEmpty, 0);
+  pthread_mutex_init(&f.mxSvc, 0);
+  pthread_cond_init(&f.cFilled, 0);
+  pthread_cond_init(&f.cParsed, 0);
+  pthread_cond_init(&f.cFree, 0);
+  memset(aWorker, 0, sizeof aWorker);
+  for(i=0; i<NWORKER; i++){
+    aWorker[i].p = &f;
+    aWorker[i].pCache = survey_cache_new();
+    aWorker[i].aSum = xcalloc((size_t)f.map.n + 1, sizeof(OfficeSum));
+    officeMapIndex(&aWorker[i].svc);
+  }
   if( pthread_create(&reader, 0, feedReader, &f)!=0 ){
     fprintf(stderr, "survey import: cannot start a thread\n");
     abort();
   }
-  rc = importChunks(&m, &f);
+  for(i=0; i<NWORKER; i++){
+    if( pthread_create(&aThread[i], 0, feedWorker, &aWorker[i])!=0 ){
+      fprintf(stderr, "survey import: cannot start a thread\n");
+      abort();
+    }
+  }
+  rc = importBatches(&m, &f);
   feedAbort(&f);
   pthread_join(reader, 0);
-  pthread_cond_destroy(&f.cEmpty);
-  pthread_cond_destroy(&f.cFull);
+  for(i=0; i<NWORKER; i++){
+    pthread_join(aThread[i], 0);
+    for(k=0; k<f.map.n; k++){
+      m.aSum[k].n += aWorker[i].aSum[k].n;
+      m.aSum[k].sum += aWorker[i].aSum[k].sum;
+      m.aSum[k].sumsq += aWorker[i].aSum[k].sumsq;
+    }
+    free(aWorker[i].aSum);
+    survey_cache_free(aWorker[i].pCache);
+    officeMapFree(&aWorker[i].svc);
+    buf_free(&aWorker[i].scratch);
+  }
+  pthread_cond_destroy(&f.cFree);
+  pthread_cond_destroy(&f.cParsed);
+  pthread_cond_destroy(&f.cFilled);
+  pthread_mutex_destroy(&f.mxSvc);
   pthread_mutex_destroy(&f.mx);
-  for(i=0; i<NCHUNK; i++) free(f.aChunk[i].a);
+  for(i=0; i<NBATCH; i++){
+    buf_free(&f.aBatch[i].text);
+    buf_free(&f.aBatch[i].err);
+  }
+  free(f.aBatch);
   db_finalize(m.b.pIns);
   db_finalize(m.pOwner);
   db_finalize(m.pFirst);
@@ -1546,7 +1823,7 @@ done:
   pStats->nRead = f.nRead;
   pStats->nBad = f.nBad;
   csv_close(f.pCsv);
-  survey_cache_free(f.pCache);
+  survey_cache_free(pCache);
   officeMapFree(&f.map);
   officeMapFree(&f.svc.m);
   return result;
