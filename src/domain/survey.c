@@ -9,25 +9,29 @@
 ** the response before). A block owns the tracking numbers from its `lo` up
 ** to the next block's `lo`, so the blocks of a period never overlap.
 **
-** A reader thread parses and checks CSV rows into chunks of fixed-size
-** records (16 bytes: the tracking number as a number, the answer time as
-** seconds since the period's start, rating, office and service as small
-** numbers). The importing thread sorts each chunk by tracking number
-** (radix sort), drops repeats within it (the first stays), then merges it
-** into the stored blocks: tracking numbers past a well-filled block are
-** simply appended as new blocks (exports list them in rising order, so
-** that is the common case); otherwise the block that owns them is
-** decoded, merged and rewritten, and a tracking number already stored is
-** a duplicate. Per-office sums of the new responses are kept in memory
-** and written to survey_stat once, in the same transaction.
+** The import runs a pipeline (docs/external.md): a reader thread cuts the
+** CSV into batches of whole records; two parser threads check batches into
+** fixed-size records (16 bytes: the tracking number as a number, the
+** answer time as seconds since the period's start, rating, office and
+** service as small numbers); the importing thread takes the batches in
+** order and gathers their records into chunks, sorts each chunk by
+** tracking number (an ordered run plus radix-sorted exceptions), drops
+** repeats within it (the first stays), then merges it into the stored
+** blocks: tracking numbers past a well-filled block are simply appended
+** as new blocks (exports list them in rising order, so that is the
+** common case); otherwise the block that owns them is decoded, merged and
+** rewritten, and a tracking number already stored is a duplicate.
+** Per-office sums are kept in memory and written to survey_stat once, in
+** the same transaction.
 **
-** Memory is bounded: two chunks and a sort buffer (CHUNK_ROWS records
-** each), one decoded block, the office and service tables, a cache of day
-** starts and SQLite's page cache. Nothing grows with the file.
+** Memory is bounded: NBATCH batches, one chunk with its sort and merge
+** buffers (CHUNK_ROWS records each), one decoded block, the office and
+** service tables, caches of day starts and SQLite's page cache. Nothing
+** grows with the file.
 **
-** All-or-nothing: at the first bad row the reader stops handing over
-** chunks; it still reads the rest of the file to report every bad row,
-** then the transaction is rolled back.
+** All-or-nothing: at the first bad row the importing thread stops storing;
+** the rest of the file is still read to report every bad row, then the
+** transaction is rolled back.
 */
 #include <math.h>
 #include <pthread.h>
