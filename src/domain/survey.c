@@ -546,14 +546,17 @@ static void officeMapFree(OfficeMap *pM){
 }
 
 /*
-** The service codes (survey_service): code -> id, growing as the reader
-** meets new codes. New codes are numbered after the stored ones and
-** written by svcFlush() at the end of the import.
+** The service codes (survey_service): code -> id, growing as the checking
+** threads meet new codes (under Feed.mxSvc). A new code gets a
+** provisional id after the stored ones; the importing thread renumbers
+** them in the order of the file (Merge.aSvcFinal), and svcFlush() stores
+** them at the end of the import.
 */
 typedef struct SvcMap {
   OfficeMap m;                   /* the same hash, id = survey_service.id */
   int nAlloc;
   int nStored;                   /* entries loaded from the store */
+  long long iFirst;              /* the first id for a new code */
   long long iNext;               /* id of the next new code */
 } SvcMap;
 
@@ -564,6 +567,7 @@ static void svcLoad(sqlite3 *db, SvcMap *pS){
   pS->nAlloc = pS->m.n;
   pS->nStored = pS->m.n;
   pS->iNext = db_int(db, 0, "SELECT max(id) FROM survey_service", 0) + 1;
+  pS->iFirst = pS->iNext;
 }
 
 /* Add code z[0..n) with id iId to pM, with its hash slot. */
@@ -589,12 +593,15 @@ static long long svcId(SvcMap *pS, const char *z, size_t n, unsigned h){
   return pS->m.a[pS->m.n-1].id;
 }
 
-/* Store the codes met for the first time. Returns SQLITE_OK or an error. */
-static int svcFlush(sqlite3 *db, const SvcMap *pS){
+/* Store the codes met for the first time, under the ids aFinal gives
+** their provisional ones (codes with none are not stored). Returns
+** SQLITE_OK or an error. */
+static int svcFlush(sqlite3 *db, const SvcMap *pS, const uint16_t *aFinal){
   sqlite3_stmt *p = db_prepare(db, "INSERT INTO survey_service(id, code) VALUES(?1, ?2)");
   int i, rc = SQLITE_OK;
   for(i=pS->nStored; i<pS->m.n && rc==SQLITE_OK; i++){
-    sqlite3_bind_int64(p, 1, pS->m.a[i].id);
+    if( aFinal[pS->m.a[i].id]==0 ) continue;
+    sqlite3_bind_int64(p, 1, aFinal[pS->m.a[i].id]);
     sqlite3_bind_text(p, 2, pS->m.a[i].zCode, (int)pS->m.a[i].nCode, SQLITE_STATIC);
     rc = sqlite3_step(p)==SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
     sqlite3_reset(p);
@@ -1374,6 +1381,9 @@ typedef struct Merge {
   sqlite3_stmt *pDel;            /* delete a block */
   sqlite3_stmt *pLegacy;         /* a response stored by schema 5, or NULL */
   OfficeSum *aSum;               /* by index into the office map */
+  uint16_t *aSvcFinal;           /* provisional service id -> final, 0 = none yet */
+  long long iSvcFirst;           /* ids from here on are provisional */
+  long long iSvcNext;            /* the next final id */
   long long nNew;
   long long nDup;
 } Merge;
@@ -1624,11 +1634,18 @@ static int importBatches(Merge *m, Feed *p){
     if( !p->bStop ){
       int k;
       for(k=0; k<b->nRec && rc==SQLITE_OK; k++){
-        const SRec *r = &b->aRec[k];
-        if( g.nRun==0 || r->key>g.aRun[g.nRun-1].key ){
-          g.aRun[g.nRun++] = *r;
+        SRec *r;
+        if( g.nRun==0 || b->aRec[k].key>g.aRun[g.nRun-1].key ){
+          r = &g.aRun[g.nRun++];
         }else{
-          g.aExc[g.nExc++] = *r;
+          r = &g.aExc[g.nExc++];
+        }
+        *r = b->aRec[k];
+        if( r->iSvc>=m->iSvcFirst ){
+          /* number new service codes in the order of the file, whichever
+          ** thread met them first: the same file stores the same ids */
+          if( m->aSvcFinal[r->iSvc]==0 ) m->aSvcFinal[r->iSvc] = (uint16_t)m->iSvcNext++;
+          r->iSvc = m->aSvcFinal[r->iSvc];
         }
         if( g.nRun + g.nExc==p->nChunkRows ) rc = gatherImport(m, &g);
       }
@@ -1707,6 +1724,8 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
   m.pF = &f;
   m.aBlk = xmalloc(sizeof(Resp)*BLOCK_ROWS);
   m.aSum = xcalloc((size_t)f.map.n + 1, sizeof(OfficeSum));
+  m.aSvcFinal = xcalloc(SVC_MAX + 1, sizeof(uint16_t));
+  m.iSvcFirst = m.iSvcNext = f.svc.iFirst;
   m.b.a = xmalloc((size_t)BLOCK_ROWS*RESP_MAXBYTES);
   m.b.pIns = db_prepare(db,
     "INSERT INTO survey_block(period_id, lo, hi, n, data) VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -1792,7 +1811,7 @@ int survey_import(sqlite3 *db, const Actor *pActor, const char *zPeriod,
     result = 1;
     goto restore;
   }
-  rc = svcFlush(db, &f.svc);
+  rc = svcFlush(db, &f.svc, m.aSvcFinal);
   if( rc==SQLITE_OK ) rc = statFlush(db, iPeriod, &f, m.aSum);
   snprintf(zObj, sizeof zObj, "period:%s", zPeriod);
   snprintf(zAfter, sizeof zAfter,
@@ -1822,6 +1841,7 @@ restore:
   if( bFk ) db_exec(db, "PRAGMA foreign_keys=ON");
 done:
   free(m.aSum);
+  free(m.aSvcFinal);
   if( xProgress ) xProgress(pArg, csv_offset(f.pCsv), f.nRead);
   if( result ){ pStats->nNew = 0; pStats->nDup = 0; }
   pStats->nRead = f.nRead;
