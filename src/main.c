@@ -20,7 +20,7 @@ static const Command aCmd[] = {
   { "serve",  cmd_serve,  "serve [--port N] [--bind ADDR] [--threads N]   the web server" },
   { "audit",  cmd_audit,  "audit verify [--anchor \"ID HASH\"] | head   check the audit chain; print its head to keep outside" },
   { "routes", cmd_routes, "routes   list every web route" },
-  { "survey", cmd_survey, "survey import --period P FILE.csv   citizen-satisfaction responses, all or nothing (docs/external.md)" },
+  { "survey", cmd_survey, "survey import --period P FILE.csv | export --period P [--office C]   citizen-satisfaction responses (docs/external.md)" },
   { "association", cmd_association, "association import --period P FILE.csv [--override] | list --period P [--province X]   association scores" },
   { "ruling", cmd_ruling, "ruling add --office C --kind K --no N --date JDATE [--state S] [--note T] | state ID STATE [--date JDATE] | list [--office C]   committee rulings" },
   { "rank",   cmd_rank,   "rank --period P [--publish | --verify]   score and rank a period, publish the latest draft, or verify the published set (docs/ranking.md)" },

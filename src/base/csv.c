@@ -13,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "mem.h"
 
@@ -36,6 +39,7 @@ struct CsvReader {
   long iRecLine;           /* line where the current record starts */
   int iErrCol;             /* 1-based field of the last error, or 0 */
   const char *zErr;        /* message of the last error, or "" */
+  size_t iPeekEnd;         /* after the line csv_peek_line() gave */
 };
 
 /* aSpecial[c] is 1 for the bytes that end a run in an unquoted field. */
@@ -50,7 +54,7 @@ static const unsigned char aSpecial[256] = {
 CsvReader *csv_open(FILE *pIn){
   CsvReader *p = xcalloc(1, sizeof(*p));
   p->pIn = pIn;
-  p->aBuf = xmalloc(CSV_BUFSZ);
+  p->aBuf = xmalloc(CSV_BUFSZ + 16);   /* 16: vector loads may look past the end */
   p->iLine = 1;
   p->zErr = "";
   p->nMaxRec = CSV_MAX_RECORD;
@@ -246,6 +250,84 @@ static int csv_unquoted(CsvReader *p){
 }
 
 /*
+** Note field (iStart, iEnd) of zRec for csv_fast(). Returns 0.
+*/
+static int csv_fast_field(CsvReader *p, size_t iStart, size_t iEnd){
+  if( p->nField>=p->nFieldAlloc ){
+    p->nFieldAlloc = p->nFieldAlloc ? p->nFieldAlloc*2 : 16;
+    p->aOff = xrealloc(p->aOff, sizeof(p->aOff[0]) * (size_t)p->nFieldAlloc);
+    p->aLen = xrealloc(p->aLen, sizeof(p->aLen[0]) * (size_t)p->nFieldAlloc);
+  }
+  p->aOff[p->nField] = iStart;
+  p->aLen[p->nField] = iEnd - iStart;
+  p->nField++;
+  return 0;
+}
+
+/*
+** The fast path of csv_next(): when the buffer holds the whole next line
+** and it has no quote and no CR but the one before its LF, split it on its
+** commas in one pass. Returns 1 when it read the record, 0 when the line
+** needs the general reader (nothing consumed then).
+*/
+static int csv_fast(CsvReader *p){
+  const unsigned char *zS = p->aBuf + p->iBuf;
+  const unsigned char *zNl = memchr(zS, '\n', p->nBuf - p->iBuf);
+  size_t n, iStart = 0, i;
+  char *zOut;
+  if( zNl==0 ) return 0;
+  n = (size_t)(zNl - zS);
+  if( n>0 && zS[n-1]=='\r' ) n--;
+  if( n + 1 > p->nMaxRec ) return 0;
+  if( n + 1 + 16 > p->nRecAlloc ){         /* 16: room for a vector load */
+    size_t nNew = p->nRecAlloc ? p->nRecAlloc : 1024;
+    while( nNew < n + 1 + 16 ) nNew *= 2;
+    p->zRec = xrealloc(p->zRec, nNew);
+    p->nRecAlloc = nNew;
+  }
+  zOut = p->zRec;
+  memcpy(zOut, zS, n);
+  memset(zOut + n, 0, 16);
+  p->nField = 0;
+#if defined(__SSE2__)
+  {
+    const __m128i vComma = _mm_set1_epi8(','), vQuote = _mm_set1_epi8('"');
+    const __m128i vCr = _mm_set1_epi8('\r');
+    for(i=0; i<n; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i *)(zOut + i));
+      unsigned mC = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vComma));
+      unsigned mX = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote),
+                                                             _mm_cmpeq_epi8(v, vCr)));
+      if( mX ) return 0;              /* a quote or CR: the general reader */
+      while( mC ){
+        size_t k = i + (size_t)__builtin_ctz(mC);
+        if( k>=n ) break;
+        if( csv_fast_field(p, iStart, k) ) return 0;
+        zOut[k] = 0;
+        iStart = k + 1;
+        mC &= mC - 1;
+      }
+    }
+  }
+#else
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)zOut[i];
+    if( aSpecial[c] ){
+      if( c!=',' ) return 0;
+      if( csv_fast_field(p, iStart, i) ) return 0;
+      zOut[i] = 0;
+      iStart = i + 1;
+    }
+  }
+#endif
+  if( csv_fast_field(p, iStart, n) ) return 0;
+  p->nRec = n + 1;
+  p->iBuf = (size_t)(zNl + 1 - p->aBuf);
+  p->iLine++;
+  return 1;
+}
+
+/*
 ** Read the next record. Returns 1 when a record was read, 0 at end of
 ** input, -1 on a malformed record (csv_error() and csv_error_column() say
 ** why and where; the next call resumes after it). Blank lines are skipped.
@@ -267,6 +349,8 @@ int csv_next(CsvReader *p){
   while( csv_eol(p) ){}
   if( csv_peek(p)<0 ) return 0;
   p->iRecLine = p->iLine;
+  if( csv_fast(p) ) return 1;
+  p->nField = 0;
   for(;;){
     size_t iStart = p->nRec;
     if( csv_peek(p)=='"' ){
@@ -298,6 +382,72 @@ int csv_next(CsvReader *p){
     return -1;
   }
   return 1;
+}
+
+int csv_peek_line(CsvReader *p, const char **pz, size_t *pn){
+  const unsigned char *zS, *zNl;
+  size_t n, nAvail;
+  if( !p->bStarted || p->iBuf>=p->nBuf ) return 0;
+  zS = p->aBuf + p->iBuf;
+  nAvail = p->nBuf - p->iBuf;
+#if defined(__SSE2__)
+  {
+    /* one pass: the first LF, and no quote or CR before it */
+    /* one pass: the first LF, and no quote or CR before it (but a CR
+    ** just before it, in the same 16 bytes) */
+    const __m128i vNl = _mm_set1_epi8('\n'), vQuote = _mm_set1_epi8('"');
+    const __m128i vCr = _mm_set1_epi8('\r');
+    size_t i;
+    zNl = 0;
+    for(i=0; i<nAvail; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i *)(zS + i));
+      unsigned mN = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vNl));
+      unsigned mQ = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vQuote));
+      unsigned mC = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vCr));
+      if( nAvail - i<16 ){
+        unsigned mValid = (1u << (nAvail - i)) - 1;
+        mN &= mValid;
+        mQ &= mValid;
+        mC &= mValid;
+      }
+      if( mN ){
+        unsigned k = (unsigned)__builtin_ctz(mN);
+        unsigned mBefore = (1u << k) - 1;
+        if( k>0 ) mC &= ~(1u << (k - 1));
+        if( (mQ | mC) & mBefore ) return 0;
+        zNl = zS + i + k;
+        break;
+      }
+      if( mQ | mC ) return 0;
+    }
+    if( zNl==0 ) return 0;
+  }
+#else
+  zNl = memchr(zS, '\n', nAvail);
+  if( zNl==0 ) return 0;
+  if( memchr(zS, '"', (size_t)(zNl - zS)) ) return 0;
+  {
+    const unsigned char *zCr = memchr(zS, '\r', (size_t)(zNl - zS));
+    if( zCr && zCr!=zNl - 1 ) return 0;
+  }
+#endif
+  n = (size_t)(zNl - zS);
+  if( n>0 && zS[n-1]=='\r' ) n--;
+  if( n==0 ) return 0;
+  *pz = (const char *)zS;
+  *pn = n;
+  p->iPeekEnd = (size_t)(zNl + 1 - p->aBuf);
+  return 1;
+}
+
+void csv_take_line(CsvReader *p){
+  p->nRec = 0;
+  p->nField = 0;
+  p->bTooLong = 0;
+  p->iErrCol = 0;
+  p->zErr = "";
+  p->iRecLine = p->iLine++;
+  p->iBuf = p->iPeekEnd;
 }
 
 /*

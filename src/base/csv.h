@@ -38,6 +38,19 @@ long csv_line(const CsvReader *p);     /* line where the current record starts *
 ** message; 0 and "" after a good record. */
 int csv_error_column(const CsvReader *p);
 const char *csv_error(const CsvReader *p);
+/*
+** A shortcut for fast readers of plain files: when the next line is whole
+** in the read buffer, not blank, and holds no quote and no CR (so its
+** fields are just what lies between its commas), csv_peek_line() sets *pz
+** and *pn to it (without its LF) and returns 1, consuming nothing; it
+** returns 0 when the caller must use csv_next(). The caller may then take
+** the line as one record with csv_take_line() (csv_line() names it; the
+** fields of csv_field() are then empty), or leave it and call csv_next(),
+** which reads it the usual way.
+*/
+int csv_peek_line(CsvReader *p, const char **pz, size_t *pn);
+void csv_take_line(CsvReader *p);
+
 /* Bytes consumed so far (for progress bars). */
 long long csv_offset(const CsvReader *p);
 

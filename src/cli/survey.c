@@ -1,5 +1,6 @@
 /*
-** survey.c — `pishkhan survey import --period P FILE.csv` (docs/external.md).
+** survey.c — `pishkhan survey import --period P FILE.csv` and
+** `pishkhan survey export --period P [--office CODE]` (docs/external.md).
 */
 #include <stdio.h>
 #include <string.h>
@@ -28,9 +29,25 @@ static void barDraw(void *pArg, long long nByte, long long nRow){
   fflush(stderr);
 }
 
+/* survey export: every kept response of the period as CSV on stdout. */
+static int surveyExport(const char *zData, const char *zPeriod, const char *zOffice){
+  sqlite3 *db = cli_open(zData, "survey export");
+  long long n;
+  int rc;
+  if( db==0 ) return 1;
+  rc = survey_export(db, zPeriod, zOffice, stdout, stderr, &n);
+  db_close(db);
+  if( fflush(stdout)!=0 || ferror(stdout) ){
+    fprintf(stderr, "survey export: cannot write the output\n");
+    return 1;
+  }
+  return rc ? 1 : 0;
+}
+
 int cmd_survey(int argc, char **argv){
   const char *zData = cli_option(&argc, argv, "data", 1);
   const char *zPeriod = cli_option(&argc, argv, "period", 1);
+  const char *zOffice = cli_option(&argc, argv, "office", 1);
   FILE *pIn;
   sqlite3 *db;
   SurveyStats st;
@@ -39,8 +56,12 @@ int cmd_survey(int argc, char **argv){
   struct stat sb;
   int rc;
   if( cli_no_more_options(argc, argv) ) return 2;
-  if( argc!=3 || strcmp(argv[1], "import")!=0 || zPeriod==0 ){
-    fprintf(stderr, "usage: pishkhan survey import --period P FILE.csv   (- reads stdin)\n");
+  if( argc==2 && strcmp(argv[1], "export")==0 && zPeriod ){
+    return surveyExport(zData, zPeriod, zOffice);
+  }
+  if( argc!=3 || strcmp(argv[1], "import")!=0 || zPeriod==0 || zOffice ){
+    fprintf(stderr, "usage: pishkhan survey import --period P FILE.csv   (- reads stdin)\n"
+                    "       pishkhan survey export --period P [--office CODE]\n");
     return 2;
   }
   pIn = strcmp(argv[2], "-")==0 ? stdin : fopen(argv[2], "rb");

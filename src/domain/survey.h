@@ -1,14 +1,15 @@
 /*
-** survey.h — citizen-satisfaction survey responses: the bulk import, the
-** per-office sums, and the Bayesian average used for ranking
+** survey.h — citizen-satisfaction survey responses: the bulk import and
+** export, the per-office sums, and the Bayesian average used for ranking
 ** (docs/external.md).
 **
 ** A response is (tracking number, office, service, rating 1..5, time
-** answered). A tracking number is stored once per period. The import
-** streams its CSV through one INSERT ... SELECT over a table-valued
-** function, so memory stays bounded whatever the size of the file, and
-** keeps survey_stat (n, sum, sum of squares per office) in step in the
-** same transaction. All-or-nothing: one bad row and nothing is stored.
+** answered). A tracking number is stored once per period. Responses are
+** kept packed in blocks (survey_block), sorted by tracking number; the
+** import streams its CSV in chunks, so memory stays bounded whatever the
+** size of the file, and keeps survey_stat (n, sum, sum of squares per
+** office) in step in the same transaction. All-or-nothing: one bad row and
+** nothing is stored.
 */
 #ifndef PK_SURVEY_H
 #define PK_SURVEY_H
@@ -83,6 +84,41 @@ void survey_cache_free(SurveyDayCache *p);
 int survey_cache_misses(const SurveyDayCache *p);
 int survey_parse_time(SurveyDayCache *pCache, const char *z, size_t n,
                       char zIso[21], Date *pDay, const char **pzMsg);
+
+/*
+** Format UTC second t as the Jalali date and Tehran time
+** "1399/03/15 14:22:05" in z[20], the inverse of survey_parse_time().
+** Returns 0, or -1 when the date is out of range.
+*/
+int survey_format_time(SurveyDayCache *pCache, long long t, char z[20]);
+
+/* One stored response, as survey_each() hands it over. */
+typedef struct SurveyResponse {
+  const char *zTrack;          /* tracking number as written */
+  const char *zOffice;         /* office code */
+  const char *zService;        /* service code */
+  int rating;                  /* 1..5 */
+  long long t;                 /* answered at, UTC seconds */
+} SurveyResponse;
+
+/*
+** Call xEach for every response kept for period iPeriod (of office
+** zOffice only, unless NULL), in rising tracking number, until it returns
+** non-zero. Returns 0, the callback's non-zero value, or -1 when a stored
+** block does not decode. Memory stays bounded (one block at a time).
+*/
+int survey_each(sqlite3 *db, long long iPeriod, const char *zOffice,
+                int (*xEach)(void*, const SurveyResponse*), void *pArg);
+
+/*
+** Write every response kept for period zPeriod (of office zOffice only,
+** unless NULL) to pOut as CSV in the import's own format (header, Jalali
+** answered_at), so the export imports again as it is. The count of rows
+** goes to *pnRow. Returns 0, or 2 with a message on pErr (no such period
+** or office, or a stored block that does not decode).
+*/
+int survey_export(sqlite3 *db, const char *zPeriod, const char *zOffice,
+                  FILE *pOut, FILE *pErr, long long *pnRow);
 
 /* Per-office figures of one period, for pages. */
 typedef struct SurveyOfficeStat {

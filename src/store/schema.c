@@ -538,5 +538,26 @@ OFFICE_TRIGGERS(claim, "declaration_id, indicator, declared, verified, decision"
 OFFICE_TRIGGERS(staff, "declaration_id, insured, disability", D_NEW, D_OLD, D_MOVED)
 OFFICE_TRIGGERS(association_score, "period_id, office_code, score", C_NEW, C_OLD, C_MOVED)
 OFFICE_TRIGGERS(ruling, "office_code, kind, ruling_no, state, final_date, points", C_NEW, C_OLD, C_MOVED),
+
+/* 10: survey responses packed in blocks (docs/external.md, bench/README.md).
+**    A row of survey_block holds up to 4,096 responses of one period,
+**    sorted by tracking number (a number below 10^18), in a BLOB of
+**    varints (src/domain/survey.c says the format); a block owns the
+**    tracking numbers from its lo to the next block's lo. Service codes
+**    are numbered in survey_service. survey_response (schema 5) stays:
+**    responses stored there before are still read and still count as
+**    stored; new ones go to blocks. */
+"CREATE TABLE survey_service("
+"  id INTEGER PRIMARY KEY,"
+"  code TEXT NOT NULL UNIQUE"
+");"
+"CREATE TABLE survey_block("
+"  period_id INTEGER NOT NULL REFERENCES period(id),"
+"  lo INTEGER NOT NULL,"                       /* its first tracking number */
+"  hi INTEGER NOT NULL,"                       /* its last */
+"  n INTEGER NOT NULL,"                        /* responses in data */
+"  data BLOB NOT NULL,"
+"  PRIMARY KEY(period_id, lo)"
+") WITHOUT ROWID;",
 };
 const int nMigration = sizeof(aMigration) / sizeof(aMigration[0]);

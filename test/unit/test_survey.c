@@ -1,6 +1,7 @@
 /*
 ** test_survey.c — unit tests for the pure parts of external scores:
-** survey shrinkage, intervals, answer-time parsing and its day cache,
+** survey shrinkage, intervals, answer-time parsing, its day cache and
+** its inverse,
 ** association score rules and window, ruling states.
 */
 #include <setjmp.h>
@@ -141,6 +142,52 @@ static void test_day_cache(void **state){
   survey_cache_free(pC);
 }
 
+/* Parse z, format the time back: the same text (seconds always shown). */
+static const char *roundTrip(SurveyDayCache *pC, const char *z, char zOut[20]){
+  char zIso[21];
+  Date d;
+  const char *zMsg;
+  long long t;
+  int y, mo, dd, h, mi, sec;
+  if( survey_parse_time(pC, z, strlen(z), zIso, &d, &zMsg) ) return zMsg;
+  sscanf(zIso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &dd, &h, &mi, &sec);
+  /* days from civil (H. Hinnant) */
+  {
+    long long yy = mo<=2 ? y - 1 : y;
+    long long era = yy / 400;
+    unsigned yoe = (unsigned)(yy - era*400);
+    unsigned doy = (unsigned)((153*(mo>2 ? mo - 3 : mo + 9) + 2)/5 + dd - 1);
+    unsigned doe = yoe*365 + yoe/4 - yoe/100 + doy;
+    t = (era*146097 + (long long)doe - 719468)*86400 + h*3600 + mi*60 + sec;
+  }
+  if( survey_format_time(pC, t, zOut) ) return "format failed";
+  return zOut;
+}
+
+/* survey_format_time() is the inverse of survey_parse_time(), also around
+** Tehran's clock changes (1399/01/02 00:00 forward, 1399/06/31 24:00 back). */
+static void test_format_time(void **state){
+  SurveyDayCache *pC = survey_cache_new();
+  char z[20];
+  static const char *az[] = {
+    "1399/03/15 14:22:05", "1399/01/01 00:00:00", "1399/01/01 23:30:00",
+    "1399/01/01 23:59:59", "1399/01/02 01:00:00", "1399/01/02 12:00:00",
+    "1399/06/30 23:59:59", "1399/06/31 00:00:00", "1399/06/31 23:30:00",
+    "1399/06/31 23:59:59", "1399/07/01 00:00:00", "1399/07/01 00:30:00",
+    "1399/12/30 23:59:59", "1400/01/01 00:00:00", "1403/12/30 12:00:00",
+    "1350/05/05 05:05:05", "1402/07/01 08:00:00",
+  };
+  size_t i;
+  (void)state;
+  for(i=0; i<sizeof(az)/sizeof(az[0]); i++){
+    assert_string_equal(roundTrip(pC, az[i], z), az[i]);
+  }
+  /* a UTC second known from the parser's test: 2020-06-04T09:52:05Z */
+  assert_int_equal(survey_format_time(pC, 1591264325LL, z), 0);
+  assert_string_equal(z, "1399/03/15 14:22:05");
+  survey_cache_free(pC);
+}
+
 static void test_association_score(void **state){
   AssocRule r = { 0, 20, 1 };
   double v;
@@ -211,6 +258,7 @@ int main(void){
     cmocka_unit_test(test_period_days),
     cmocka_unit_test(test_parse_time),
     cmocka_unit_test(test_day_cache),
+    cmocka_unit_test(test_format_time),
     cmocka_unit_test(test_association_score),
     cmocka_unit_test(test_association_window),
     cmocka_unit_test(test_ruling_states),
