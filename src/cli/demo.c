@@ -327,6 +327,23 @@ static int triggersRestore(sqlite3 *db, Lifted *p){
   return rc;
 }
 
+/*
+** The demo builds with foreign keys off (every insert would look up its
+** parents) and checks them all once at the end instead: 1 after naming
+** the first row that refers to nothing, else 0.
+*/
+static int foreignKeysBroken(sqlite3 *db){
+  sqlite3_stmt *q = db_prepare(db, "PRAGMA foreign_key_check");
+  int bBad = 0;
+  if( sqlite3_step(q)==SQLITE_ROW ){
+    fprintf(stderr, "pishkhan demo: table %s, row %lld refers to a missing row of %s\n",
+            db_col_text(q, 0), sqlite3_column_int64(q, 1), db_col_text(q, 2));
+    bBad = 1;
+  }
+  db_finalize(q);
+  return bBad;
+}
+
 int cmd_demo(int argc, char **argv){
   const char *zData = cli_option(&argc, argv, "data", 1);
   const char *zSeed = cli_option(&argc, argv, "seed", 1);
@@ -397,7 +414,9 @@ int cmd_demo(int argc, char **argv){
   ** page cache big enough for the whole nation, so that each page is
   ** written once, at the commit (WAL would write it twice: log, then
   ** checkpoint). The store goes back to WAL before it is moved in place. */
+  db_exec(d.db, "PRAGMA foreign_keys=OFF");    /* checked once at the end: foreignKeysBroken */
   db_exec(d.db, "PRAGMA journal_mode=MEMORY");
+  db_exec(d.db, "PRAGMA temp_store=MEMORY");     /* savepoint journals too */
   db_exec(d.db, "PRAGMA synchronous=OFF");
   db_exec(d.db, "PRAGMA cache_size=-524288");
   if( rc==0 && db_begin(d.db) ){
@@ -412,6 +431,7 @@ int cmd_demo(int argc, char **argv){
   }
   if( rc==0 ) rc = demoOffices(&d, 6630, 1313);
   if( rc==0 ) rc = demo_stages(&d);
+  if( rc==0 && foreignKeysBroken(d.db) ) rc = 1;
   if( triggersRestore(d.db, &lifted) && rc==0 ){
     fprintf(stderr, "pishkhan demo: %s\n", sqlite3_errmsg(d.db));
     rc = 1;
@@ -422,6 +442,7 @@ int cmd_demo(int argc, char **argv){
   }
   db_rollback(d.db);
   db_exec(d.db, "PRAGMA cache_size=-16384");
+  db_exec(d.db, "PRAGMA foreign_keys=ON");
   if( rc==0 ){
     char *zMode = db_text(d.db, "PRAGMA journal_mode=WAL", 0);
     if( zMode==0 || strcmp(zMode, "wal")!=0 ){

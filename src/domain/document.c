@@ -339,14 +339,17 @@ int document_write_bytes(const char *zDir, const void *pData, size_t nData, char
   zSub = xsprintf("%s/docs/%.2s", zDir, zShaOut);
   if( zPath && access(zPath, F_OK)==0 ){
     rc = 0;
-  }else if( zPath && document_dirs(zDir)==0 && mkdirOk(zSub)==0 ){
+  }else if( zPath ){
     /* Write straight into the store under a temporary name in the same
     ** directory and rename: no churn in DATA/tmp (creating and deleting
     ** many files there is slow on ext4), no partial file under the real
-    ** name. */
+    ** name. The directories are made only when they are missing. */
     snprintf(zTmp, sizeof zTmp, "%s.%d-%u.part", zPath, (int)getpid(),
              __atomic_fetch_add(&nPut, 1, __ATOMIC_RELAXED));
     fd = open(zTmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0640);
+    if( fd<0 && errno==ENOENT && document_dirs(zDir)==0 && mkdirOk(zSub)==0 ){
+      fd = open(zTmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0640);
+    }
     while( fd>=0 && nDone<nData ){
       ssize_t n = write(fd, z + nDone, nData - nDone);
       if( n<=0 ){ close(fd); fd = -1; break; }
