@@ -194,8 +194,34 @@ static int declRow(sqlite3 *db, const Period *p, const char *zOffice, long long 
 }
 
 /* Load the declaration for an operation or set *pE (404). */
+/*
+** Once a period's results are published (or the period is closed) its
+** inputs change only through upheld objections (docs/ranking.md): every
+** review action is refused with 409. Read inside the caller's
+** transaction, so a publication in between is seen.
+*/
+static int periodSettled(sqlite3 *db, const Period *p, DeclErr *pE){
+  char zId[24];
+  char *zState;
+  PeriodState e;
+  snprintf(zId, sizeof zId, "%lld", p->id);
+  zState = db_text(db, "SELECT state FROM period WHERE id=?1", zId);
+  e = zState ? period_state_from_code(zState) : p->state;
+  free(zState);
+  if( e!=PS_PUBLISHED && e!=PS_CLOSED ) return 0;
+  errF(pE, 409, "period", "period %s: its results are published; its inputs change only"
+       " through objections", "نتایج دورهٔ %s منتشر شده است؛ از این پس داده‌های آن فقط با پذیرش"
+       " اعتراض تغییر می‌کند.", p->zCode);
+  if( e==PS_CLOSED ){
+    snprintf(pE->zEn, sizeof pE->zEn, "period %s is closed: its review no longer changes", p->zCode);
+    snprintf(pE->zFa, sizeof pE->zFa, "دورهٔ %s بسته شده است و بررسی آن دیگر تغییر نمی‌کند.", p->zCode);
+  }
+  return -1;
+}
+
 static int needDecl(sqlite3 *db, const Period *p, const char *zOffice, long long *piDecl,
                     DeclState *peState, int *piRound, DeclErr *pE){
+  if( periodSettled(db, p, pE) ) return -1;
   if( declRow(db, p, zOffice, piDecl, peState, piRound) ) return 0;
   errF(pE, 404, "", "no declaration of office %s in period %s",
        "دفتر %s در دورهٔ %s خوداظهاری ندارد.", zOffice ? zOffice : "", p->zCode);
@@ -776,6 +802,7 @@ int review_finalise_region(sqlite3 *db, const Actor *pActor, const Period *p,
     return -1;
   }
   if( txBegin(db, &bOwn)!=SQLITE_OK ){ storeErr(db, pE); return -1; }
+  if( periodSettled(db, p, pE) ){ txRollback(db, bOwn); return -1; }
   q = db_stmt(db, "SELECT d.id, d.office_code, d.state FROM declaration d"
                   " JOIN office o ON o.code=d.office_code JOIN province pr ON pr.code=o.province_code"
                   " WHERE d.period_id=?1 AND pr.region_code=?2 AND d.state<>'draft'"

@@ -343,6 +343,33 @@ static void test_resume_lapsed(void **state){
   assert_int_equal(audit_verify(f->db, 0), 0);
 }
 
+/* Published (or closed): every review action is refused, 409 on "period". */
+static void test_published_settles(void **state){
+  Fx *f = *state;
+  DeclErr e;
+  int n = 0;
+  long long nAudit;
+  mkDecl(f, "U-1", "submitted");
+  mkDecl(f, "U-2", "confirmed");
+  assert_int_equal(db_exec(f->db, "UPDATE period SET state='published'"), SQLITE_OK);
+  nAudit = db_int(f->db, 0, "SELECT count(*) FROM audit", 0);
+  assert_int_equal(review_decide(f->db, &f->rev, &f->p, 0, "U-1", "floor_area", CD_ACCEPT, 0, 0, NOW, &e), -1);
+  assert_int_equal(e.status, 409);
+  assert_string_equal(e.zField, "period");
+  assert_non_null(strstr(e.zEn, "only through objections"));
+  assert_int_equal(review_accept_all(f->db, &f->rev, &f->p, 0, "U-1", NOW, &n, &e), -1);
+  assert_string_equal(e.zField, "period");
+  assert_int_equal(review_finalise_region(f->db, &f->hq, &f->p, "tehran", NOW, &n, &e), -1);
+  assert_string_equal(e.zField, "period");
+  assert_int_equal(db_exec(f->db, "UPDATE period SET state='closed'"), SQLITE_OK);
+  assert_int_equal(review_send_down(f->db, &f->hq, &f->p, "U-2", "دلیل", NOW, &e), -1);
+  assert_int_equal(e.status, 409);
+  assert_non_null(strstr(e.zEn, "is closed"));
+  assert_int_equal(db_int(f->db, 0, "SELECT count(*) FROM audit", 0), nAudit);
+  assert_string_equal(stateOf(f, "U-1"), "submitted");
+  assert_string_equal(stateOf(f, "U-2"), "confirmed");
+}
+
 static void test_audit_tamper(void **state){
   Fx *f = *state;
   long long n = 0;
@@ -395,6 +422,7 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_reasons_required, setup, teardown),
     cmocka_unit_test_setup_teardown(test_finalise_region, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resume_lapsed, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_published_settles, setup, teardown),
     cmocka_unit_test_setup_teardown(test_audit_tamper, setup, teardown),
     cmocka_unit_test_setup_teardown(test_audit_delete, setup, teardown),
   };
