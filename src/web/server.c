@@ -23,6 +23,7 @@
 #include "base/mem.h"
 #include "base/text.h"
 #include "domain/document.h"
+#include "domain/period.h"
 #include "store/db.h"
 #include "web/req.h"
 #include "web/reqimpl.h"
@@ -42,6 +43,7 @@ struct Server {
   int *aBusy;
   int nDb;
   WhatifCache *pWhatif;  /* period baselines of the what-if simulator */
+  int bStopping;         /* set at shutdown: the warm-up stops early */
 };
 
 const char *server_dir(const Server *p){ return p->pOpts->zDir; }
@@ -512,12 +514,48 @@ static void onPanic(void *cls, const char *zFile, unsigned int iLine, const char
   abort();
 }
 
+/*
+** Warm the what-if's kept baselines in the background at start, so that
+** HQ's first what-if does not pay for loading a whole period: the current
+** period (the page's default) and the newest period with results, on a
+** connection of its own. Requests meanwhile load for themselves.
+*/
+static void *whatifWarm(void *pArg){
+  Server *s = pArg;
+  char *zErr = 0;
+  sqlite3 *db = db_open(s->pOpts->zDir, 0, &zErr);
+  Period aPer[2];
+  int i, n = 0;
+  free(zErr);
+  if( db==0 ) return 0;
+  if( period_current(db, &aPer[n])==0 ) n++;
+  {
+    char *zCode = db_text(db, "SELECT p.code FROM period p JOIN result_set r ON r.period_id=p.id"
+                              " ORDER BY p.code DESC LIMIT 1", 0);
+    if( zCode && (n==0 || strcmp(zCode, aPer[0].zCode)!=0) && period_load(db, zCode, &aPer[n])==0 ) n++;
+    free(zCode);
+  }
+  for(i=0; i<n && !__atomic_load_n(&s->bStopping, __ATOMIC_RELAXED); i++){
+    const WhatifBase *pB = 0;
+    int bHit = 0;
+    zErr = 0;
+    if( whatif_base_get(s->pWhatif, db, &aPer[i], &pB, &bHit, &zErr)==WHATIF_OK ){
+      whatif_base_release(s->pWhatif, pB);
+    }
+    free(zErr);
+  }
+  db_close(db);
+  return 0;
+}
+
 int server_run(const ServeOpts *pOpts){
   Server s;
   struct sockaddr_in sa;
   sigset_t set;
   int i, sig = 0, rc = 0;
   const union MHD_DaemonInfo *pInfo;
+  pthread_t thWarm;
+  int bWarm = 0;
 
   memset(&s, 0, sizeof s);
   s.pOpts = pOpts;
@@ -576,9 +614,12 @@ int server_run(const ServeOpts *pOpts){
            pOpts->nThread);
     fflush(stdout);
   }
+  bWarm = pthread_create(&thWarm, 0, whatifWarm, &s)==0;
   sigwait(&set, &sig);
   if( !pOpts->bQuiet ) printf("pishkhan: stopping (signal %d)\n", sig);
+  __atomic_store_n(&s.bStopping, 1, __ATOMIC_RELAXED);
   MHD_stop_daemon(s.pDaemon);
+  if( bWarm ) pthread_join(thWarm, 0);
 
 done:
   for(i=0; i<s.nDb; i++) db_close(s.aDb[i]);
