@@ -488,11 +488,15 @@ static enum MHD_Result onRequest(void *cls, struct MHD_Connection *pConn,
   if( r->bTooLarge ){
     if( r->bSent ) return MHD_YES;
     req_error2(r, 413, "حجم درخواست از حد مجاز بیشتر است.", "request body too large");
+    if( r->pUpload ) uploadDrop((UploadState *)r->pUpload);
     r->bSent = 1;
     return sendResponse(pConn, r);
   }
   if( r->pUpload ) uploadEnd(r);
   dispatch(p, r);
+  /* Files the handler did not move into the store go now, before the
+  ** answer: once a client has it, nothing of its upload is left behind. */
+  if( r->pUpload ) uploadDrop((UploadState *)r->pUpload);
   r->bSent = 1;
   return sendResponse(pConn, r);
 }
