@@ -43,11 +43,35 @@ static magic_t magicHandle(void){
   return m;
 }
 
+/*
+** The accepted types by the signature libmagic's own rules test first
+** (offset 0): "%PDF-", the PNG signature, a JPEG SOI marker followed by a
+** marker. Anything else goes to libmagic, which also names it for the
+** error message. Returns the type or NULL.
+*/
+static const char *acceptedSignature(const char *zPath){
+  unsigned char a[8];
+  ssize_t n = 0;
+  int fd = open(zPath, O_RDONLY|O_CLOEXEC);
+  if( fd<0 ) return 0;
+  n = read(fd, a, sizeof a);
+  close(fd);
+  if( n>=5 && memcmp(a, "%PDF-", 5)==0 ) return "application/pdf";
+  if( n>=8 && memcmp(a, "\x89PNG\r\n\x1a\n", 8)==0 ) return "image/png";
+  if( n>=3 && a[0]==0xFF && a[1]==0xD8 && a[2]==0xFF ) return "image/jpeg";
+  return 0;
+}
+
 int document_sniff(const char *zPath, char *zMime, size_t nMime){
-  magic_t m = magicHandle();
+  magic_t m;
   const char *z;
   int bOk = 0;
   zMime[0] = 0;
+  if( (z = acceptedSignature(zPath))!=0 ){
+    snprintf(zMime, nMime, "%s", z);
+    return 1;
+  }
+  m = magicHandle();
   if( m==0 ) return 0;
   if( (z = magic_file(m, zPath))!=0 ){
     snprintf(zMime, nMime, "%s", z);

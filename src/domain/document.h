@@ -22,8 +22,11 @@
 
 /* The MIME type of the file at zPath as libmagic judges it, into
 ** zMime[nMime] ("" when it cannot tell). Returns 1 when the type is
-** accepted (application/pdf, image/jpeg, image/png), else 0. Opens its
-** own libmagic handle: safe from any thread. */
+** accepted (application/pdf, image/jpeg, image/png), else 0. The three
+** accepted types are recognised by the signatures libmagic tests for them
+** (libmagic's full pass took ~0.1 ms a file here); anything else goes to
+** libmagic, which names it.
+** One libmagic handle per thread: safe from any thread. */
 int document_sniff(const char *zPath, char *zMime, size_t nMime);
 
 /* Make DATA/tmp and DATA/docs. Returns 0 or -1. */
