@@ -137,6 +137,12 @@ char *geo_province_code(sqlite3 *db, const char *zName){
   char *zN = text_normalize_dup(zName);
   char *zCode = 0;
   if( zN==0 || zN[0]==0 ){ free(zN); return 0; }
+  /* the common case first: a code or the Persian name as written */
+  p = db_stmt(db, "SELECT code FROM province WHERE code=?1 OR name_fa=?1");
+  sqlite3_bind_text(p, 1, zN, -1, SQLITE_STATIC);
+  if( sqlite3_step(p)==SQLITE_ROW ) zCode = xstrdup(db_col_text(p, 0));
+  db_release(p);
+  if( zCode ){ free(zN); return zCode; }
   p = db_stmt(db,
     "SELECT code FROM province WHERE code=?1 OR name_fa=?1"
     " OR lower(name_en)=lower(?1) OR replace(name_fa,' ','')=replace(?1,' ','')"

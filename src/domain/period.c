@@ -239,13 +239,14 @@ char *period_scheme_json(sqlite3 *db, const char *zCode){
 ** parsing (with its canonical hash) costs far more than a copy. Freed when
 ** the thread ends.
 */
-typedef struct SchemeCache { char *zJson; Scheme s; } SchemeCache;
+typedef struct SchemeCache { char *zJson; char *zHash; Scheme s; } SchemeCache;
 static pthread_key_t schemeKey;
 static pthread_once_t schemeOnce = PTHREAD_ONCE_INIT;
 
 static void schemeCacheFree(void *pArg){
   SchemeCache *c = pArg;
   free(c->zJson);
+  free(c->zHash);
   scheme_clear(&c->s);
   free(c);
 }
@@ -254,27 +255,40 @@ static void schemeKeyInit(void){
 }
 
 int period_scheme(sqlite3 *db, const Period *p, Scheme *pScheme, char **pzErr){
-  char *z = period_scheme_json(db, p->zCode);
+  char *z, *zHash;
   SchemeCache *c;
   int rc;
-  if( z==0 ){ *pzErr = xsprintf("no period %s", p->zCode); return -1; }
   pthread_once(&schemeOnce, schemeKeyInit);
   c = pthread_getspecific(schemeKey);
+  /* The hash stored beside the scheme (written with it) tells a hit
+  ** without reading the scheme's text. */
+  zHash = db_text(db, "SELECT scheme_hash FROM period WHERE code=?1", p->zCode);
+  if( c && zHash && c->zHash && strcmp(c->zHash, zHash)==0 ){
+    scheme_copy(pScheme, &c->s);
+    free(zHash);
+    return 0;
+  }
+  z = period_scheme_json(db, p->zCode);
+  if( z==0 ){ free(zHash); *pzErr = xsprintf("no period %s", p->zCode); return -1; }
   if( c && strcmp(c->zJson, z)==0 ){
     scheme_copy(pScheme, &c->s);
+    free(c->zHash);
+    c->zHash = zHash;
     free(z);
     return 0;
   }
   rc = scheme_parse(z, strlen(z), pScheme, pzErr);
-  if( rc ){ free(z); return -1; }
+  if( rc ){ free(z); free(zHash); return -1; }
   if( c==0 ){
     c = xcalloc(1, sizeof *c);
     if( pthread_setspecific(schemeKey, c) ) abort();
   }else{
     free(c->zJson);
+    free(c->zHash);
     scheme_clear(&c->s);
   }
   c->zJson = z;
+  c->zHash = zHash;
   scheme_copy(&c->s, pScheme);
   return 0;
 }
