@@ -129,7 +129,7 @@ static int txBegin(sqlite3 *db, int *pbOuter){
   return db_exec(db, *pbOuter ? "SAVEPOINT ruling" : "BEGIN IMMEDIATE");
 }
 static int txCommit(sqlite3 *db, int bOuter){
-  return db_exec(db, bOuter ? "RELEASE ruling" : "COMMIT");
+  return bOuter ? db_exec(db, "RELEASE ruling") : db_commit(db);
 }
 static void txRollback(sqlite3 *db, int bOuter){
   if( bOuter ){

@@ -47,6 +47,11 @@ static void entryHash(const char *zPrev, const char *const *azF, int nF, char zO
   sodium_bin2hex(zOut, 65, aOut, sizeof aOut);
 }
 
+/* The connection of this thread whose transaction owes the head (a
+** connection is used by one thread at a time, and a transaction never
+** moves between threads). */
+static _Thread_local sqlite3 *pHeadOwed = 0;
+
 int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
               const char *zObject, const char *zOffice,
               const char *zBefore, const char *zAfter){
@@ -94,9 +99,10 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   sqlite3_bind_text(p, 12, zHash, -1, SQLITE_STATIC);
   rc = sqlite3_step(p);
   db_release(p);
-  if( rc==SQLITE_DONE ){
-    /* The head (count and last hash) lets verify notice a deleted tail.
-    ** Written here, checked: a head that failed to move would later read
+  if( rc==SQLITE_DONE && !sqlite3_get_autocommit(db) ){
+    pHeadOwed = db;                    /* written by the outermost commit */
+  }else if( rc==SQLITE_DONE ){
+    /* Written here, checked: a head that failed to move would later read
     ** as a broken chain. */
     char zHead[96];
     snprintf(zHead, sizeof zHead, "%lld %s", iId, zHash);
@@ -108,6 +114,20 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
   }
   free(zPrev);
   return rc==SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int audit_settle_head(sqlite3 *db){
+  sqlite3_stmt *p;
+  int rc;
+  if( pHeadOwed!=db ) return SQLITE_OK;
+  p = db_stmt(db, "INSERT INTO setting(key,value)"
+                  " SELECT 'audit_head', id || ' ' || hash FROM audit WHERE id=(SELECT max(id) FROM audit)"
+                  " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+  rc = sqlite3_step(p);
+  db_release(p);
+  if( rc!=SQLITE_DONE ) return rc;
+  pHeadOwed = 0;
+  return SQLITE_OK;
 }
 
 long long audit_verify_why(sqlite3 *db, long long *pnEntry, AuditBreak *peWhy){

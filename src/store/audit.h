@@ -24,6 +24,18 @@ int audit_log(sqlite3 *db, const Actor *pActor, const char *zAction,
               const char *zObject, const char *zOffice,
               const char *zBefore, const char *zAfter);
 
+/*
+** The head (setting audit_head: the last entry's id and hash) lets verify
+** notice a deleted tail. audit_log writes it at once outside a transaction;
+** inside one it only notes that the head is owed, and the outermost commit
+** (db_commit) writes it once, from the last entry, just before COMMIT:
+** the head is in the same transaction as its entries either way, and a
+** transaction of thousands of entries (an import, the demo) writes it once.
+** audit_settle_head does that write; db_commit calls it. Returns SQLITE_OK
+** or an error code.
+*/
+int audit_settle_head(sqlite3 *db);
+
 /* Why the chain does not verify. */
 typedef enum AuditBreak {
   AUDIT_INTACT = 0,

@@ -13,6 +13,7 @@
 #include "base/collate.h"
 #include "base/mem.h"
 #include "base/text.h"
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -283,8 +284,11 @@ int db_begin(sqlite3 *db){
 }
 
 int db_commit(sqlite3 *db){
+  int rc;
   if( sqlite3_get_autocommit(db) ) return SQLITE_ERROR;
   if( db_exec(db, "RELEASE nest")==SQLITE_OK ) return SQLITE_OK;
+  rc = audit_settle_head(db);          /* the chain's head, once per transaction */
+  if( rc!=SQLITE_OK ) return rc;
   return db_exec(db, "COMMIT");
 }
 
