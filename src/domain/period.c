@@ -469,51 +469,58 @@ char *period_advance_blocked(sqlite3 *db, const Period *p, const char **pzFa){
   return zEn;
 }
 
-int period_move(sqlite3 *db, const Actor *pActor, const char *zCode, unsigned mFrom,
-                PeriodState eTo, const char *zCause){
-  Period p;
+/*
+** Move period *p to eTo, audited as "period.advance" (with zCause in the
+** after-image when not NULL), in one transaction (a savepoint inside the
+** caller's). Leaving draft freezes the scheme. Returns SQLITE_OK or an
+** error code (nothing changed).
+*/
+static int setState(sqlite3 *db, const Actor *pActor, const Period *p, PeriodState eTo,
+                    const char *zCause){
+  Period to = *p;
   char zNow[21];
   char *zBefore, *zAfter;
   sqlite3_stmt *q;
   int rc;
-  if( period_load(db, zCode, &p) ) return -1;
-  if( p.state>=PS_COUNT || !(mFrom & (1u<<p.state)) ) return 0;
   period_now(zNow);
-  zBefore = periodAuditJson(&p);
-  p.state = eTo;
-  {
-    json_t *o = json_loads(zAfter = periodAuditJson(&p), 0, 0);
+  zBefore = periodAuditJson(p);
+  to.state = eTo;
+  zAfter = periodAuditJson(&to);
+  if( zCause ){
+    json_t *o = json_loads(zAfter, 0, 0);
     free(zAfter);
-    json_object_set_new(o, "cause", json_string(zCause ? zCause : ""));
+    json_object_set_new(o, "cause", json_string(zCause));
     zAfter = json_dumps(o, JSON_COMPACT|JSON_SORT_KEYS);
     json_decref(o);
   }
-  if( db_begin(db)!=SQLITE_OK ){ free(zBefore); free(zAfter); return -1; }
-  q = db_prepare(db, "UPDATE period SET state=?2, updated_at=?3 WHERE code=?1");
-  sqlite3_bind_text(q, 1, p.zCode, -1, SQLITE_STATIC);
+  if( (rc = db_begin(db))!=SQLITE_OK ){ free(zBefore); free(zAfter); return rc; }
+  q = db_prepare(db, "UPDATE period SET state=?2, updated_at=?3,"
+    " scheme_frozen_at=coalesce(scheme_frozen_at, CASE WHEN ?2<>'draft' THEN ?3 END)"
+    " WHERE code=?1");
+  sqlite3_bind_text(q, 1, p->zCode, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, period_state_code(eTo), -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 3, zNow, -1, SQLITE_STATIC);
   rc = sqlite3_step(q);
   db_finalize(q);
-  if( rc==SQLITE_DONE ){
-    rc = audit_log(db, pActor, "period.advance", p.zCode, 0, zBefore, zAfter);
-  }
+  rc = rc==SQLITE_DONE ? audit_log(db, pActor, "period.advance", p->zCode, 0, zBefore, zAfter) : rc;
   free(zBefore);
   free(zAfter);
-  if( (rc!=SQLITE_DONE && rc!=SQLITE_OK) || db_commit(db)!=SQLITE_OK ){
-    db_rollback(db);
-    return -1;
-  }
-  return 1;
+  if( rc==SQLITE_OK ) rc = db_commit(db);
+  if( rc!=SQLITE_OK ) db_rollback(db);
+  return rc;
+}
+
+int period_move(sqlite3 *db, const Actor *pActor, const char *zCode, unsigned mFrom,
+                PeriodState eTo, const char *zCause){
+  Period p;
+  if( period_load(db, zCode, &p) ) return -1;
+  if( p.state>=PS_COUNT || !(mFrom & (1u<<p.state)) ) return 0;
+  return setState(db, pActor, &p, eTo, zCause ? zCause : "")==SQLITE_OK ? 1 : -1;
 }
 
 int period_advance(sqlite3 *db, const Actor *pActor, const char *zCode,
                    PeriodState *pNew, char **pzErr){
   Period p;
-  char zNow[21];
-  char *zBefore, *zAfter;
-  sqlite3_stmt *q;
-  int rc;
   *pzErr = 0;
   if( db_begin(db)!=SQLITE_OK ){ *pzErr = xsprintf("store: %s", sqlite3_errmsg(db)); return -1; }
   if( period_load(db, zCode, &p) ){
@@ -530,29 +537,13 @@ int period_advance(sqlite3 *db, const Actor *pActor, const char *zCode,
       return -1;
     }
   }
-  period_now(zNow);
-  zBefore = periodAuditJson(&p);
-  p.state = (PeriodState)(p.state + 1);
-  zAfter = periodAuditJson(&p);
-  q = db_prepare(db, "UPDATE period SET state=?2, updated_at=?3,"
-    " scheme_frozen_at=coalesce(scheme_frozen_at, CASE WHEN ?2<>'draft' THEN ?3 END)"
-    " WHERE code=?1");
-  sqlite3_bind_text(q, 1, p.zCode, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, 2, period_state_code(p.state), -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, 3, zNow, -1, SQLITE_STATIC);
-  rc = sqlite3_step(q);
-  db_finalize(q);
-  if( rc==SQLITE_DONE ){
-    rc = audit_log(db, pActor, "period.advance", p.zCode, 0, zBefore, zAfter);
-  }
-  free(zBefore);
-  free(zAfter);
-  if( (rc!=SQLITE_DONE && rc!=SQLITE_OK) || db_commit(db)!=SQLITE_OK ){
+  if( setState(db, pActor, &p, (PeriodState)(p.state + 1), 0)!=SQLITE_OK
+   || db_commit(db)!=SQLITE_OK ){
     *pzErr = xsprintf("store: %s", sqlite3_errmsg(db));
     db_rollback(db);
     return -1;
   }
-  *pNew = p.state;
+  *pNew = (PeriodState)(p.state + 1);
   return 0;
 }
 
