@@ -470,8 +470,11 @@ void page_declaration_save(Req *r){
                              bSubmit ? "submitted" : "saved"));
 }
 
-/* PAGE: POST /periods/{p}/declarations/{code}/submit   ACTION: declare */
-void page_declaration_submit(Req *r){
+/* Submit and confirm-unchanged: run xDo, then back to the page with zOk,
+** or the page again with the error. */
+static void officeAction(Req *r, int (*xDo)(sqlite3 *, const Actor *, const Period *,
+                                            const char *, const char *, DeclErr *),
+                         const char *zOk){
   Period p;
   DeclErr e;
   Actor a;
@@ -480,30 +483,20 @@ void page_declaration_submit(Req *r){
   period_now(zNow);
   req_actor(r, &a);
   memset(&e, 0, sizeof e);
-  if( declaration_submit(r->db, &a, &p, r->azArg[1], zNow, &e) ){
+  if( xDo(r->db, &a, &p, r->azArg[1], zNow, &e) ){
     renderPage(r, &p, &e, 0, 0);
     r->status = e.status ? e.status : 500;
     return;
   }
-  req_redirect(r, req_printf(r, "%s?ok=submitted", pageUrl(r, p.zCode, r->azArg[1])));
+  req_redirect(r, req_printf(r, "%s?ok=%s", pageUrl(r, p.zCode, r->azArg[1]), zOk));
 }
+
+/* PAGE: POST /periods/{p}/declarations/{code}/submit   ACTION: declare */
+void page_declaration_submit(Req *r){ officeAction(r, declaration_submit, "submitted"); }
 
 /* PAGE: POST /periods/{p}/declarations/{code}/confirm   ACTION: declare */
 void page_declaration_confirm(Req *r){
-  Period p;
-  DeclErr e;
-  Actor a;
-  char zNow[21];
-  if( declare_target(r, ACT_DECLARE, &p) ) return;
-  period_now(zNow);
-  req_actor(r, &a);
-  memset(&e, 0, sizeof e);
-  if( declaration_confirm_unchanged(r->db, &a, &p, r->azArg[1], zNow, &e) ){
-    renderPage(r, &p, &e, 0, 0);
-    r->status = e.status ? e.status : 500;
-    return;
-  }
-  req_redirect(r, req_printf(r, "%s?ok=confirmed", pageUrl(r, p.zCode, r->azArg[1])));
+  officeAction(r, declaration_confirm_unchanged, "confirmed");
 }
 
 /* PAGE: POST /periods/{p}/declarations/{code}/documents   ACTION: declare
